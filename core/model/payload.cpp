@@ -1,0 +1,167 @@
+#include "payload.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStringDecoder>
+
+using namespace Qt::StringLiterals;
+
+namespace EventScope {
+
+namespace {
+
+bool isValidUtf8(const QByteArray& bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decoder.decode(bytes);
+    return !decoder.hasError();
+}
+
+// Cheap pre-check so that obviously non-JSON bytes skip the parser.
+bool mayBeJson(const QByteArray& bytes)
+{
+    for (const char c : bytes) {
+        switch (c) {
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
+            continue;
+        case '{':
+        case '[':
+        case '"':
+        case '-':
+        case 't':
+        case 'f':
+        case 'n':
+            return true;
+        default:
+            return c >= '0' && c <= '9';
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+DecodedPayload decodePayload(const QByteArray& bytes)
+{
+    DecodedPayload result;
+    if (bytes.isEmpty())
+        return result;
+    if (mayBeJson(bytes)) {
+        QJsonParseError error;
+        const QByteArray trimmed = bytes.trimmed();
+        const char first = trimmed.front(); // mayBeJson() saw a non-space byte
+        if (first == '{' || first == '[') {
+            const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
+            if (error.error == QJsonParseError::NoError) {
+                result.kind = PayloadKind::Json;
+                result.json = document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
+                return result;
+            }
+        } else {
+            // QJsonDocument only takes objects and arrays at the top: wrap a scalar in an array.
+            const QJsonDocument document = QJsonDocument::fromJson('[' + bytes + ']', &error);
+            if (error.error == QJsonParseError::NoError && document.array().size() == 1) {
+                result.kind = PayloadKind::Json;
+                result.json = document.array().first();
+                return result;
+            }
+            if (error.error != QJsonParseError::NoError)
+                error.offset = qMax(0, error.offset - 1);
+        }
+        result.problem = u"not valid JSON: %1 at byte %2"_s.arg(error.errorString()).arg(error.offset);
+    } else {
+        result.problem = u"not JSON"_s;
+    }
+    result.kind = isValidUtf8(bytes) ? PayloadKind::Text : PayloadKind::Binary;
+    if (result.kind == PayloadKind::Binary)
+        result.problem = u"binary: not valid UTF-8"_s;
+    return result;
+}
+
+PayloadKind classifyPayload(const QByteArray& bytes)
+{
+    return decodePayload(bytes).kind;
+}
+
+QString payloadKindName(PayloadKind kind)
+{
+    switch (kind) {
+    case PayloadKind::Empty:
+        return u"empty"_s;
+    case PayloadKind::Json:
+        return u"json"_s;
+    case PayloadKind::Text:
+        return u"text"_s;
+    case PayloadKind::Binary:
+        return u"binary"_s;
+    }
+    return {};
+}
+
+QJsonValue payloadToJson(const QByteArray& bytes)
+{
+    if (bytes.isEmpty())
+        return QJsonValue(QJsonValue::Null);
+    DecodedPayload decoded = decodePayload(bytes);
+    if (decoded.kind == PayloadKind::Json)
+        return decoded.json;
+    return QJsonObject { { u"$base64"_s, QString::fromLatin1(bytes.toBase64()) } };
+}
+
+QByteArray compactJson(const QByteArray& json)
+{
+    QByteArray out;
+    out.reserve(json.size());
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : json) {
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+            out += c;
+        } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            out += c;
+        }
+    }
+    return out;
+}
+
+QByteArray payloadJsonText(const QByteArray& bytes)
+{
+    if (bytes.isEmpty())
+        return QByteArrayLiteral("null");
+    if (classifyPayload(bytes) == PayloadKind::Json)
+        return compactJson(bytes);
+    return QByteArrayLiteral("{\"$base64\":\"") + bytes.toBase64() + QByteArrayLiteral("\"}");
+}
+
+QString payloadPreview(const QByteArray& bytes, int maxChars)
+{
+    // The stored text as it is (key order kept), on one line; only the first part of a large payload
+    // is decoded, since a cell shows a few hundred characters at most.
+    if (bytes.isEmpty())
+        return {};
+    const QByteArray head = bytes.left(qMax(maxChars * 4, 64));
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = decoder.decode(head);
+    // An error in the last 3 bytes may be a character cut in two by left(), not bad data.
+    if (decoder.hasError() && (head.size() == bytes.size() || !isValidUtf8(head.chopped(3))))
+        return u"<binary, %1 bytes>"_s.arg(bytes.size());
+    text = text.simplified();
+    if (text.size() > maxChars || head.size() < bytes.size())
+        text = text.left(maxChars - 1) + u'…';
+    return text;
+}
+
+} // namespace EventScope

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "../jobs/storesession.h"
+#include "../model/eventquery.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+#include <QTimer>
+#include <memory>
+
+namespace EventScope {
+
+// The events of one filter as a table of any length, loaded lazily. Rows map to keys through a
+// directory: arithmetic when the store's keys are contiguous, else every 256th key, scanned on a
+// worker while the first rows already show. Rows are read in windows of 256 by keyset seek on
+// another worker; data() answers a placeholder (LoadingRole true) until its window arrives.
+// At most kMaxWindows windows stay in memory, whatever the store's size.
+class EventTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { PositionColumn, StreamColumn, VersionColumn, TypeColumn, TimeColumn, DataColumn, ColumnCount };
+    enum Role {
+        LoadingRole = Qt::UserRole + 1, // bool: the row is a placeholder
+        PositionRole, // qint64, once loaded
+        StreamRole, // QString
+    };
+    static constexpr int kWindowRows = 256;
+    static constexpr int kMaxWindows = 64;
+
+    explicit EventTableModel(QObject* parent = nullptr);
+    ~EventTableModel() override;
+
+    // Opens its own connections to the store; an empty location closes them.
+    void setStore(const QString& location);
+    QString store() const { return m_location; }
+    void setFilter(const EventFilter& filter);
+    EventFilter filter() const { return m_filter; }
+
+    // True while rows are still being counted (rowCount() grows until then).
+    bool isCounting() const { return m_counting; }
+    bool isLoading() const;
+
+    // The whole event of a loaded row (payloads included); nullptr for a placeholder.
+    const Event* eventAt(int row) const;
+
+    // Finds the row of the first event at or after a global position / a time, then emits rowLocated.
+    void locatePosition(qint64 position);
+    void locateTime(qint64 timeMs);
+
+    // Stops counting and loading; placeholders stay until the rows are asked for again.
+    void cancel();
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+signals:
+    void countingChanged(bool counting);
+    void loadingChanged(bool loading);
+    void rowsCounted(qint64 rows, bool finished);
+    void firstRowsReady(); // the first window of a new filter is in
+    void rowLocated(int row); // -1: no such event in this view
+    void errorOccurred(const QString& message);
+
+private:
+    struct Window
+    {
+        QList<Event> events;
+        QStringList previews;
+    };
+    struct Directory
+    {
+        std::optional<DenseKeys> dense;
+        QList<qint64> anchors; // key of rows 0, 256, 512, ... when not dense
+        qint64 rows = 0;
+    };
+
+    void reset();
+    void startCounting();
+    void requestWindow(int window) const;
+    void flushRequests();
+    void storeWindow(int window, Window contents);
+    std::optional<qint64> anchorOf(int window) const;
+    void finishLocate(Result<std::optional<qint64>> key);
+    void setCounting(bool counting);
+
+    QString m_location;
+    EventFilter m_filter;
+    std::unique_ptr<StoreSession> m_pageSession; // window reads
+    std::unique_ptr<StoreSession> m_scanSession; // counting and locating
+    JobHandle m_scanJob;
+    JobHandle m_batchJob;
+    quint64 m_generation = 0;
+    bool m_counting = false;
+    Directory m_directory;
+
+    QHash<int, Window> m_windows;
+    QList<int> m_recentWindows; // least recently stored first
+    mutable QSet<int> m_wanted;
+    QSet<int> m_inFlight;
+    mutable QTimer m_flushTimer;
+};
+
+} // namespace EventScope

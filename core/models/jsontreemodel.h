@@ -1,0 +1,2 @@
+#pragma once
+// JsonTreeModel: written by the GUI work (see ui/).

@@ -1,0 +1,294 @@
+#include "streamtreemodel.h"
+
+#include <QLocale>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace EventScope {
+
+namespace {
+
+// internalId of top-level rows; a stream row carries its category's row + 1 instead.
+constexpr quintptr kTopLevel = 0;
+
+struct CategoryList
+{
+    QList<CategoryInfo> categories;
+    qint64 totalEvents = 0;
+};
+
+} // namespace
+
+StreamTreeModel::StreamTreeModel(QObject* parent)
+    : QAbstractItemModel(parent)
+{ }
+
+StreamTreeModel::~StreamTreeModel() = default;
+
+void StreamTreeModel::setStore(const QString& location)
+{
+    m_location = location;
+    m_session.reset();
+    if (!location.isEmpty()) {
+        m_session = std::make_unique<StoreSession>(location);
+        connect(m_session.get(), &StoreSession::busyChanged, this, &StreamTreeModel::loadingChanged);
+    }
+    reload();
+}
+
+void StreamTreeModel::setPattern(const QString& pattern)
+{
+    const QRegularExpression expression(pattern);
+    if (!expression.isValid()) {
+        emit errorOccurred(tr("Invalid regular expression: %1").arg(expression.errorString()));
+        return;
+    }
+    if (pattern == m_pattern)
+        return;
+    m_pattern = pattern;
+    reload();
+}
+
+bool StreamTreeModel::isLoading() const
+{
+    return m_session && m_session->isBusy();
+}
+
+void StreamTreeModel::reload()
+{
+    beginResetModel();
+    ++m_generation;
+    if (m_session)
+        m_session->cancelAll();
+    m_categories.clear();
+    m_totalEvents = 0;
+    endResetModel();
+    if (!m_session)
+        return;
+
+    const quint64 generation = m_generation;
+    const QString pattern = m_pattern;
+    m_session->run<CategoryList>(
+        this,
+        [pattern](EventStore& store, JobControl&) -> Result<CategoryList> {
+            auto categories = store.categories(pattern);
+            if (!categories)
+                return categories.error();
+            CategoryList list { std::move(categories).value(), 0 };
+            for (const CategoryInfo& category : std::as_const(list.categories))
+                list.totalEvents += category.events;
+            return list;
+        },
+        [this, generation](Result<CategoryList> result) {
+            if (generation != m_generation)
+                return;
+            if (!result) {
+                if (result.error().kind != StoreError::Kind::Cancelled)
+                    emit errorOccurred(result.error().message);
+                return;
+            }
+            const qsizetype count = result->categories.size();
+            qint64 streams = 0;
+            if (count > 0) {
+                beginInsertRows({}, 1, int(count));
+                for (qsizetype i = 0; i < count; ++i) {
+                    auto node = std::make_unique<CategoryNode>();
+                    node->info = result->categories[i];
+                    node->row = int(i) + 1;
+                    streams += node->info.streams;
+                    m_categories.push_back(std::move(node));
+                }
+                m_totalEvents = result->totalEvents;
+                endInsertRows();
+            }
+            // "All events" shows the total, now known.
+            emit dataChanged(index(0, 0), index(0, ColumnCount - 1));
+            emit categoriesLoaded(int(count), streams);
+        });
+}
+
+StreamTreeModel::CategoryNode* StreamTreeModel::categoryOf(const QModelIndex& index) const
+{
+    // A category row: top level, row >= 1. A stream row: internalId = its category's row.
+    if (!index.isValid())
+        return nullptr;
+    const int row = index.internalId() == kTopLevel ? index.row() : int(index.internalId());
+    if (row < 1 || row > int(m_categories.size()))
+        return nullptr;
+    return m_categories[size_t(row - 1)].get();
+}
+
+QModelIndex StreamTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    if (!parent.isValid()) {
+        if (row > int(m_categories.size()) || (!m_session && row > 0) || (row == 0 && m_location.isEmpty()))
+            return {};
+        return createIndex(row, column, kTopLevel);
+    }
+    if (parent.internalId() != kTopLevel || parent.column() != 0)
+        return {};
+    const CategoryNode* category = categoryOf(parent);
+    if (!category || row >= category->streams.size())
+        return {};
+    return createIndex(row, column, quintptr(category->row));
+}
+
+QModelIndex StreamTreeModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid() || child.internalId() == kTopLevel)
+        return {};
+    return createIndex(int(child.internalId()), 0, kTopLevel);
+}
+
+int StreamTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (!parent.isValid())
+        return m_location.isEmpty() ? 0 : 1 + int(m_categories.size());
+    if (parent.internalId() != kTopLevel || parent.column() != 0)
+        return 0;
+    const CategoryNode* category = categoryOf(parent);
+    return category ? int(category->streams.size()) : 0;
+}
+
+int StreamTreeModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
+
+bool StreamTreeModel::hasChildren(const QModelIndex& parent) const
+{
+    if (!parent.isValid())
+        return rowCount() > 0;
+    if (parent.internalId() != kTopLevel || parent.column() != 0)
+        return false;
+    const CategoryNode* category = categoryOf(parent);
+    return category && category->info.streams > 0;
+}
+
+bool StreamTreeModel::canFetchMore(const QModelIndex& parent) const
+{
+    if (!parent.isValid() || parent.internalId() != kTopLevel)
+        return false;
+    const CategoryNode* category = categoryOf(parent);
+    return category && !category->complete && !category->fetching;
+}
+
+void StreamTreeModel::fetchMore(const QModelIndex& parent)
+{
+    CategoryNode* category = categoryOf(parent);
+    if (!category || category->complete || category->fetching || !m_session)
+        return;
+    category->fetching = true;
+    StreamQuery query;
+    query.pattern = m_pattern;
+    query.category = category->info.category;
+    query.limit = kStreamsPerFetch;
+    if (!category->streams.isEmpty())
+        query.after = category->streams.constLast().stream;
+    const quint64 generation = m_generation;
+    const int categoryRow = category->row;
+    m_session->run<QList<StreamInfo>>(
+        this, [query](EventStore& store, JobControl&) { return store.streams(query); },
+        [this, generation, categoryRow](Result<QList<StreamInfo>> result) {
+            if (generation != m_generation)
+                return;
+            CategoryNode* node = m_categories[size_t(categoryRow - 1)].get();
+            node->fetching = false;
+            if (!result) {
+                if (result.error().kind != StoreError::Kind::Cancelled)
+                    emit errorOccurred(result.error().message);
+                return;
+            }
+            node->complete = result->size() < kStreamsPerFetch;
+            if (result->isEmpty())
+                return;
+            const int first = int(node->streams.size());
+            beginInsertRows(index(categoryRow, 0), first, first + int(result->size()) - 1);
+            node->streams.append(*result);
+            endInsertRows();
+        });
+}
+
+QVariant StreamTreeModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const bool topLevel = index.internalId() == kTopLevel;
+    if (topLevel && index.row() == 0) {
+        switch (role) {
+        case Qt::DisplayRole:
+            if (index.column() == NameColumn)
+                return tr("All events");
+            return m_categories.empty() ? QVariant() : QVariant(QLocale().toString(m_totalEvents));
+        case NodeKindRole:
+            return int(NodeKind::AllEvents);
+        case EventCountRole:
+            return m_totalEvents;
+        case Qt::TextAlignmentRole:
+            return index.column() == EventsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+        default:
+            return {};
+        }
+    }
+    const CategoryNode* category = categoryOf(index);
+    if (!category)
+        return {};
+    if (topLevel) {
+        switch (role) {
+        case Qt::DisplayRole:
+            if (index.column() == NameColumn)
+                return category->info.category;
+            return QLocale().toString(category->info.events);
+        case Qt::ToolTipRole:
+            return tr("%1 streams, %2 events")
+                .arg(QLocale().toString(category->info.streams), QLocale().toString(category->info.events));
+        case NodeKindRole:
+            return int(NodeKind::Category);
+        case CategoryRole:
+            return category->info.category;
+        case EventCountRole:
+            return category->info.events;
+        case Qt::TextAlignmentRole:
+            return index.column() == EventsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+        default:
+            return {};
+        }
+    }
+    if (index.row() >= category->streams.size())
+        return {};
+    const StreamInfo& stream = category->streams[index.row()];
+    switch (role) {
+    case Qt::DisplayRole:
+        if (index.column() == NameColumn)
+            return stream.stream;
+        return QLocale().toString(stream.events);
+    case Qt::ToolTipRole:
+        return tr("%1: %2 events, last version %3")
+            .arg(stream.stream, QLocale().toString(stream.events))
+            .arg(stream.lastVersion);
+    case NodeKindRole:
+        return int(NodeKind::Stream);
+    case StreamRole:
+        return stream.stream;
+    case CategoryRole:
+        return stream.category;
+    case EventCountRole:
+        return stream.events;
+    case Qt::TextAlignmentRole:
+        return index.column() == EventsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+    default:
+        return {};
+    }
+}
+
+QVariant StreamTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    return section == NameColumn ? tr("Stream") : tr("Events");
+}
+
+} // namespace EventScope

@@ -1,0 +1,86 @@
+#include "sqlitestatement.h"
+
+#include "sqlitedatabase.h"
+
+#include <sqlite3.h>
+
+namespace EventScope {
+
+SqliteStatement::SqliteStatement(SqliteDatabase& database, sqlite3_stmt* statement)
+    : m_database(database)
+    , m_statement(statement)
+{ }
+
+SqliteStatement::~SqliteStatement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+void SqliteStatement::reset()
+{
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+}
+
+void SqliteStatement::bind(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+}
+
+void SqliteStatement::bind(int index, const QString& value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+}
+
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement, index);
+}
+
+SqliteStatement::Step SqliteStatement::step()
+{
+    switch (sqlite3_step(m_statement)) {
+    case SQLITE_ROW:
+        return Step::Row;
+    case SQLITE_DONE:
+        return Step::Done;
+    default:
+        return Step::Failed;
+    }
+}
+
+bool SqliteStatement::isNull(int column) const
+{
+    return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
+
+qint64 SqliteStatement::int64(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+
+QString SqliteStatement::text(int column) const
+{
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
+    return QString::fromUtf8(data, sqlite3_column_bytes(m_statement, column));
+}
+
+QByteArray SqliteStatement::bytes(int column) const
+{
+    // Ask for the blob first: asking for text would convert a BLOB column's bytes.
+    const void* data = sqlite3_column_blob(m_statement, column);
+    return QByteArray(static_cast<const char*>(data), sqlite3_column_bytes(m_statement, column));
+}
+
+int SqliteStatement::bytesSize(int column) const
+{
+    return sqlite3_column_bytes(m_statement, column);
+}
+
+bool SqliteStatement::isBlob(int column) const
+{
+    return sqlite3_column_type(m_statement, column) == SQLITE_BLOB;
+}
+
+} // namespace EventScope

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QString>
+
+namespace EventScope {
+
+// Why a store could not be opened or read, in words a user understands. core/ never shows
+// or prints it: the GUI puts it in a dialog or the status bar, the CLI on stderr.
+struct StoreError
+{
+    enum class Kind {
+        NotFound, // no file at that path
+        NotAFile, // a directory or a device
+        NotReadable, // permissions
+        Empty, // a zero-byte file
+        NotSqlite, // the header is not SQLite's
+        Corrupt, // SQLite says malformed or truncated
+        Locked, // another process holds a lock longer than we wait
+        UnknownSchema, // a SQLite file no dialect recognises
+        Query, // a query failed for another reason
+        Cancelled, // the user or a newer request stopped it
+        InvalidArgument, // a caller passed something unusable (a bad regex, say)
+        Io, // any other failure of the medium
+    };
+
+    Kind kind = Kind::Query;
+    QString message;
+
+    static StoreError cancelled();
+};
+
+} // namespace EventScope

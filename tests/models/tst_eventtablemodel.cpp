@@ -1,0 +1,235 @@
+#include <core/models/eventtablemodel.h>
+#include <core/store/storeopener.h>
+#include <testsupport.h>
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace EventScope;
+
+// The lazy event table against real demo stores: rows, order, filters, locating, bounded memory.
+class TestEventTableModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_store;
+
+    // Every position of `filter` in order, read by keyset through the core: what the rows must show.
+    QList<qint64> positionsOf(const EventFilter& filter)
+    {
+        auto store = openStore(m_store);
+        QList<qint64> positions;
+        EventPageRequest request;
+        request.filter = filter;
+        request.limit = 1000;
+        for (;;) {
+            auto page = (*store)->readEvents(request);
+            for (const Event& event : page->events)
+                positions.append(event.position);
+            if (page->reachedEnd)
+                return positions;
+            request.start = KeyBound { orderKeyOf(page->events.constLast(), filter.orderKey()), false };
+        }
+    }
+
+    // Asks for every row in turn, a screenful at a time as a view would, and collects the loaded positions.
+    QList<qint64> scrollThrough(EventTableModel& model)
+    {
+        QList<qint64> positions;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QModelIndex index = model.index(row, EventTableModel::PositionColumn);
+            if (model.data(index, EventTableModel::LoadingRole).toBool()) {
+                if (!QTest::qWaitFor([&] { return !model.data(index, EventTableModel::LoadingRole).toBool(); }, 10000))
+                    return {};
+            }
+            positions.append(model.data(index, EventTableModel::PositionRole).toLongLong());
+        }
+        return positions;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_store = TestSupport::demoStore(m_dir.path(), 20000, 3);
+    }
+
+    void globalLogIsCountedWithoutScanning()
+    {
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy counted(&model, &EventTableModel::rowsCounted);
+        QSignalSpy ready(&model, &EventTableModel::firstRowsReady);
+        model.setStore(m_store);
+        QTRY_COMPARE(model.rowCount(), 20000);
+        // Contiguous positions: one "finished" count, no chunks from a scan.
+        QCOMPARE(counted.size(), 1);
+        QCOMPARE(counted.first().at(0).toLongLong(), 20000);
+        QCOMPARE(counted.first().at(1).toBool(), true);
+        QTRY_COMPARE(ready.size(), 1);
+        QCOMPARE(model.data(model.index(0, EventTableModel::PositionColumn)).toLongLong(), 1);
+        QCOMPARE(model.data(model.index(0, EventTableModel::VersionColumn)).toLongLong(), 1);
+        QCOMPARE(model.data(model.index(0, EventTableModel::TimeColumn)).toString().size(), 24);
+        QVERIFY(model.eventAt(0));
+        QCOMPARE(model.eventAt(0)->position, 1);
+    }
+
+    void placeholderUntilWindowArrives()
+    {
+        EventTableModel model;
+        model.setStore(m_store);
+        QTRY_COMPARE(model.rowCount(), 20000);
+        const QModelIndex last = model.index(19999, EventTableModel::TypeColumn);
+        QCOMPARE(model.data(last, EventTableModel::LoadingRole).toBool(), true);
+        QCOMPARE(model.data(last).toString(), QString());
+        QTRY_COMPARE(model.data(last, EventTableModel::LoadingRole).toBool(), false);
+        QCOMPARE(model.data(last, EventTableModel::PositionRole).toLongLong(), 20000);
+        QVERIFY(!model.data(last).toString().isEmpty());
+    }
+
+    void rowsFollowKeysetOrder_data()
+    {
+        QTest::addColumn<QString>("stream");
+        QTest::addColumn<QString>("category");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<qint64>("since");
+        QTest::newRow("global log") << QString() << QString() << QString() << qint64(0);
+        QTest::newRow("one stream") << u"account-1"_s << QString() << QString() << qint64(0);
+        QTest::newRow("category") << QString() << u"cart"_s << QString() << qint64(0);
+        QTest::newRow("type") << QString() << QString() << u"FundsDeposited"_s << qint64(0);
+        QTest::newRow("category and type") << QString() << u"customer"_s << u"EmailChanged"_s << qint64(0);
+        QTest::newRow("since") << QString() << QString() << QString() << qint64(1704067200000 + 20'000'000);
+    }
+
+    void rowsFollowKeysetOrder()
+    {
+        QFETCH(QString, stream);
+        QFETCH(QString, category);
+        QFETCH(QString, type);
+        QFETCH(qint64, since);
+        EventFilter filter;
+        filter.stream = stream;
+        filter.category = category;
+        filter.type = type;
+        if (since)
+            filter.sinceMs = since;
+        const QList<qint64> expected = positionsOf(filter);
+        QVERIFY(expected.size() > 10);
+
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setStore(m_store);
+        model.setFilter(filter);
+        QTRY_VERIFY(!model.isCounting());
+        QCOMPARE(model.rowCount(), int(expected.size()));
+        QCOMPARE(scrollThrough(model), expected);
+    }
+
+    void memoryStaysBoundedWhileScrolling()
+    {
+        EventTableModel model;
+        model.setStore(m_store);
+        QTRY_COMPARE(model.rowCount(), 20000);
+        QCOMPARE(scrollThrough(model).size(), 20000);
+        int loaded = 0;
+        for (int row = 0; row < model.rowCount(); ++row)
+            loaded += model.eventAt(row) ? 1 : 0;
+        QVERIFY2(
+            loaded <= EventTableModel::kMaxWindows * EventTableModel::kWindowRows, qPrintable(QString::number(loaded)));
+        QVERIFY(loaded >= EventTableModel::kWindowRows);
+        // The last rows are the ones kept.
+        QVERIFY(model.eventAt(19999));
+        QVERIFY(!model.eventAt(0));
+    }
+
+    void locatesPositionAndTime()
+    {
+        EventTableModel model;
+        model.setStore(m_store);
+        EventFilter filter;
+        filter.type = u"ItemAdded"_s;
+        model.setFilter(filter);
+        QTRY_VERIFY(!model.isCounting());
+        const QList<qint64> expected = positionsOf(filter);
+
+        QSignalSpy located(&model, &EventTableModel::rowLocated);
+        // A position between two matches lands on the next match.
+        const int targetRow = int(expected.size()) - 5;
+        model.locatePosition(expected[targetRow - 1] + 1);
+        QTRY_COMPARE(located.size(), 1);
+        QCOMPARE(located.first().at(0).toInt(), targetRow);
+
+        // After the last event: no row.
+        model.locatePosition(30000);
+        QTRY_COMPARE(located.size(), 2);
+        QCOMPARE(located.at(1).at(0).toInt(), -1);
+
+        // A time: the row of the first event at or after it.
+        auto store = openStore(m_store);
+        EventPageRequest request;
+        request.filter = filter;
+        request.fromPosition = expected[1000];
+        request.limit = 1;
+        const qint64 time = (*store)->readEvents(request)->events.first().timeMs;
+        model.locateTime(time);
+        QTRY_COMPARE(located.size(), 3);
+        const int row = located.at(2).at(0).toInt();
+        QVERIFY(row <= 1000 && row >= 990); // equal times may precede it
+        QTRY_VERIFY(model.eventAt(row));
+        QVERIFY(model.eventAt(row)->timeMs >= time);
+        QVERIFY(row == 0 || !model.eventAt(row - 1) || model.eventAt(row - 1)->timeMs < time);
+    }
+
+    void unknownStreamIsEmpty()
+    {
+        EventTableModel model;
+        QSignalSpy counted(&model, &EventTableModel::rowsCounted);
+        model.setStore(m_store);
+        EventFilter filter;
+        filter.stream = u"no-such-stream"_s;
+        model.setFilter(filter);
+        QTRY_VERIFY(!model.isCounting());
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(counted.constLast().at(1).toBool(), true);
+    }
+
+    void badStoreReportsError()
+    {
+        EventTableModel model;
+        QSignalSpy errors(&model, &EventTableModel::errorOccurred);
+        const QString path = TestSupport::badFile(m_dir.path(), TestSupport::BadFile::NotSqlite);
+        model.setStore(path);
+        QTRY_COMPARE(errors.size(), 1);
+        QVERIFY2(errors.first().at(0).toString().contains(path), qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(!model.isCounting());
+    }
+
+    void browsingLeavesStoreUnchanged()
+    {
+        const QString path = TestSupport::demoStore(m_dir.path(), 5000, 9);
+        const QByteArray before = TestSupport::sha256OfFile(path);
+        const QStringList filesBefore = TestSupport::filesBeside(m_dir.path());
+        {
+            EventTableModel model;
+            model.setStore(path);
+            QTRY_COMPARE(model.rowCount(), 5000);
+            QCOMPARE(scrollThrough(model).size(), 5000);
+            EventFilter filter;
+            filter.category = u"account"_s;
+            model.setFilter(filter);
+            QTRY_VERIFY(!model.isCounting());
+            QVERIFY(!scrollThrough(model).isEmpty());
+        }
+        QCOMPARE(TestSupport::sha256OfFile(path), before);
+        QCOMPARE(TestSupport::filesBeside(m_dir.path()), filesBefore);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventTableModel)
+#include "tst_eventtablemodel.moc"
