@@ -68,6 +68,8 @@ void StoreSession::post(const JobHandle& control, Task task)
             if (m_store)
                 m_store->clearInterrupt();
             task(m_store.get(), m_openError ? &*m_openError : nullptr);
+            if (m_store)
+                m_store->clearInterrupt();
             QMutexLocker lock(&m_mutex);
             m_running.reset();
         },

@@ -1,0 +1,180 @@
+#include <core/jobs/storesession.h>
+#include <testsupport.h>
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace EventScope;
+
+// The worker behind every long operation: results on the caller's thread, in order, cancellable.
+class TestStoreSession : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_store;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_store = TestSupport::demoStore(m_dir.path(), 200000, 2);
+    }
+
+    void resultArrivesOnCallerThread()
+    {
+        StoreSession session(m_store);
+        QSignalSpy busy(&session, &StoreSession::busyChanged);
+        std::optional<qint64> events;
+        QThread* workerThread = nullptr;
+        QThread* resultThread = nullptr;
+        session.run<StoreInfo>(
+            this,
+            [&workerThread](EventStore& store, JobControl&) {
+                workerThread = QThread::currentThread();
+                return store.describe();
+            },
+            [&](Result<StoreInfo> info) {
+                resultThread = QThread::currentThread();
+                events = info->events;
+            });
+        QVERIFY(session.isBusy());
+        QTRY_VERIFY(events.has_value());
+        QCOMPARE(*events, 200000);
+        QCOMPARE(resultThread, QThread::currentThread());
+        QVERIFY(workerThread != QThread::currentThread());
+        QTRY_COMPARE(busy.size(), 2);
+        QCOMPARE(busy.at(0).at(0).toBool(), true);
+        QCOMPARE(busy.at(1).at(0).toBool(), false);
+        QVERIFY(!session.isBusy());
+    }
+
+    void jobsRunInOrder()
+    {
+        StoreSession session(m_store);
+        QList<int> order;
+        for (int i = 0; i < 5; ++i) {
+            session.run<int>(
+                this, [i](EventStore&, JobControl&) { return Result<int>(i); },
+                [&order](Result<int> r) { order.append(*r); });
+        }
+        QTRY_COMPARE(order.size(), 5);
+        QCOMPARE(order, (QList<int> { 0, 1, 2, 3, 4 }));
+    }
+
+    void cancelStopsRunningScan()
+    {
+        StoreSession session(m_store);
+        std::optional<StoreError::Kind> outcome;
+        std::atomic<bool> started { false };
+        EventFilter filter;
+        filter.category = u"account"_s; // a scan of the whole table, long enough to interrupt
+        JobHandle job = session.run<qint64>(
+            this,
+            [&started, filter](EventStore& store, JobControl& control) {
+                return store.scanKeys(filter, 256, [&](const QList<qint64>&, qint64) {
+                    started = true;
+                    return !control.isCancelled();
+                });
+            },
+            [&outcome](
+                Result<qint64> rows) { outcome = rows ? std::optional<StoreError::Kind>() : rows.error().kind; });
+        QTRY_VERIFY(started.load());
+        QElapsedTimer timer;
+        timer.start();
+        session.cancel(job);
+        QTRY_VERIFY(outcome.has_value() || !session.isBusy());
+        QCOMPARE(outcome, std::optional(StoreError::Kind::Cancelled));
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+
+        // The session is still usable after a cancel.
+        std::optional<qint64> events;
+        session.run<StoreInfo>(
+            this, [](EventStore& store, JobControl&) { return store.describe(); },
+            [&](Result<StoreInfo> info) { events = info->events; });
+        QTRY_COMPARE(events, std::optional<qint64>(200000));
+    }
+
+    void cancelAllDropsQueuedJobs()
+    {
+        StoreSession session(m_store);
+        int ran = 0;
+        int cancelled = 0;
+        for (int i = 0; i < 20; ++i) {
+            session.run<int>(
+                this,
+                [&ran](EventStore&, JobControl&) {
+                    ++ran;
+                    QThread::msleep(20);
+                    return Result<int>(1);
+                },
+                [&cancelled](Result<int> r) { cancelled += r ? 0 : 1; });
+        }
+        session.cancelAll();
+        QTRY_VERIFY(!session.isBusy());
+        QVERIFY2(ran <= 2, qPrintable(QString::number(ran)));
+        QVERIFY(cancelled >= 18);
+    }
+
+    void resultDroppedWhenContextIsGone()
+    {
+        StoreSession session(m_store);
+        bool delivered = false;
+        auto* context = new QObject;
+        session.run<int>(
+            context,
+            [](EventStore&, JobControl&) {
+                QThread::msleep(50);
+                return Result<int>(1);
+            },
+            [&delivered](Result<int>) { delivered = true; });
+        delete context;
+        QTRY_VERIFY(!session.isBusy());
+        QVERIFY(!delivered);
+    }
+
+    void openErrorReachesEveryJob()
+    {
+        const QString path = TestSupport::badFile(m_dir.path(), TestSupport::BadFile::Empty);
+        StoreSession session(path);
+        QList<StoreError> errors;
+        for (int i = 0; i < 2; ++i) {
+            session.run<StoreInfo>(
+                this, [](EventStore& store, JobControl&) { return store.describe(); },
+                [&errors](Result<StoreInfo> info) { errors.append(info.error()); });
+        }
+        QTRY_COMPARE(errors.size(), 2);
+        for (const StoreError& error : errors) {
+            QCOMPARE(error.kind, StoreError::Kind::Empty);
+            QVERIFY(error.message.contains(path));
+        }
+    }
+
+    void progressIsThrottled()
+    {
+        StoreSession session(m_store);
+        QList<qint64> reports;
+        bool done = false;
+        session.run<int>(
+            this,
+            [](EventStore&, JobControl& control) {
+                QElapsedTimer timer;
+                timer.start();
+                qint64 i = 0;
+                while (timer.elapsed() < 350)
+                    control.reportProgress(++i, 0);
+                return Result<int>(0);
+            },
+            [&done](Result<int>) { done = true; }, [&reports](qint64 doneCount, qint64) { reports.append(doneCount); });
+        QTRY_VERIFY(done);
+        QCoreApplication::processEvents();
+        QVERIFY2(reports.size() >= 3 && reports.size() <= 5, qPrintable(QString::number(reports.size())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreSession)
+#include "tst_storesession.moc"
