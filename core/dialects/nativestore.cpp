@@ -69,6 +69,21 @@ void bindAll(SqliteStatement& statement, const QList<Bind>& binds)
     }
 }
 
+// Ends the statements a public call used when it returns, on every path: see SqliteDatabase::finishStatements().
+class FinishStatements
+{
+public:
+    explicit FinishStatements(SqliteDatabase& database)
+        : m_database(database)
+    { }
+    ~FinishStatements() { m_database.finishStatements(); }
+    FinishStatements(const FinishStatements&) = delete;
+    FinishStatements& operator=(const FinishStatements&) = delete;
+
+private:
+    SqliteDatabase& m_database;
+};
+
 std::optional<StoreError> checkPattern(const QString& pattern)
 {
     const QRegularExpression expression(pattern);
@@ -92,6 +107,7 @@ struct NativeStore::WhereClause
 
 int NativeStore::detect(SqliteDatabase& database)
 {
+    const FinishStatements finish(database);
     const QStringList tables = database.tableNames();
     if (!tables.contains(u"events"_s) || !tables.contains(u"streams"_s))
         return 0;
@@ -148,6 +164,7 @@ Result<qint64> NativeStore::singleInt(const QString& sql)
 
 Result<StoreInfo> NativeStore::describe()
 {
+    const FinishStatements finish(*m_database);
     StoreInfo info;
     info.location = location();
     info.dialect = dialectName();
@@ -183,6 +200,7 @@ Result<StoreInfo> NativeStore::describe()
 
 Result<QList<CategoryInfo>> NativeStore::categories(const QString& streamPattern)
 {
+    const FinishStatements finish(*m_database);
     if (auto error = checkPattern(streamPattern))
         return *error;
     const QString where = streamPattern.isEmpty() ? QString() : u" WHERE name REGEXP ?1"_s;
@@ -209,6 +227,7 @@ Result<QList<CategoryInfo>> NativeStore::categories(const QString& streamPattern
 
 Result<QList<StreamInfo>> NativeStore::streams(const StreamQuery& query)
 {
+    const FinishStatements finish(*m_database);
     if (auto error = checkPattern(query.pattern))
         return *error;
     QStringList conditions;
@@ -253,6 +272,7 @@ Result<QList<StreamInfo>> NativeStore::streams(const StreamQuery& query)
 
 Result<QStringList> NativeStore::eventTypes()
 {
+    const FinishStatements finish(*m_database);
     // One index seek per distinct type instead of a DISTINCT over every row of the index.
     QStringList types;
     SqliteStatement* first = m_database->prepare(u"SELECT type FROM events ORDER BY type LIMIT 1"_s);
@@ -292,7 +312,9 @@ Result<std::optional<qint64>> NativeStore::streamIdOf(const QString& name)
         return m_database->lastError();
     const std::optional<qint64> id
         = step == SqliteStatement::Step::Row ? std::optional(statement->int64(0)) : std::nullopt;
-    m_streamIds.insert(name, id);
+    // Only hits are kept: a stream missing now may be written later by the store's own application.
+    if (id)
+        m_streamIds.insert(name, id);
     return id;
 }
 
@@ -376,6 +398,7 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
 
 Result<std::optional<NativeStore::Query>> NativeStore::readEventsQuery(const EventPageRequest& request)
 {
+    const FinishStatements finish(*m_database);
     Result<WhereClause> where = whereFor(request.filter);
     if (!where)
         return where.error();
@@ -404,6 +427,7 @@ Result<std::optional<NativeStore::Query>> NativeStore::readEventsQuery(const Eve
 
 Result<EventPage> NativeStore::readEvents(const EventPageRequest& request)
 {
+    const FinishStatements finish(*m_database);
     const auto query = readEventsQuery(request);
     if (!query)
         return query.error();
@@ -444,6 +468,7 @@ Result<EventPage> NativeStore::readEvents(const EventPageRequest& request)
 
 Result<std::optional<DenseKeys>> NativeStore::denseKeys(const EventFilter& filter)
 {
+    const FinishStatements finish(*m_database);
     if (filter.sinceMs || filter.untilMs || !filter.type.isEmpty() || !filter.category.isEmpty())
         return std::optional<DenseKeys>();
     if (filter.stream.isEmpty()) {
@@ -482,6 +507,7 @@ Result<std::optional<DenseKeys>> NativeStore::denseKeys(const EventFilter& filte
 
 Result<std::optional<NativeStore::Query>> NativeStore::scanKeysQuery(const EventFilter& filter)
 {
+    const FinishStatements finish(*m_database);
     Result<WhereClause> where = whereFor(filter);
     if (!where)
         return where.error();
@@ -493,6 +519,7 @@ Result<std::optional<NativeStore::Query>> NativeStore::scanKeysQuery(const Event
 
 Result<qint64> NativeStore::scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)
 {
+    const FinishStatements finish(*m_database);
     if (stride < 1)
         return StoreError { StoreError::Kind::InvalidArgument,
             u"a key scan needs a stride of at least 1, not %1"_s.arg(stride) };
@@ -534,6 +561,7 @@ Result<qint64> NativeStore::scanKeys(const EventFilter& filter, int stride, cons
 
 Result<std::optional<NativeStore::Query>> NativeStore::keyAtPositionQuery(const EventFilter& filter, qint64 position)
 {
+    const FinishStatements finish(*m_database);
     Result<WhereClause> where = whereFor(filter);
     if (!where)
         return where.error();
@@ -548,6 +576,7 @@ Result<std::optional<NativeStore::Query>> NativeStore::keyAtPositionQuery(const 
 
 Result<std::optional<qint64>> NativeStore::keyAtPosition(const EventFilter& filter, qint64 position)
 {
+    const FinishStatements finish(*m_database);
     const auto query = keyAtPositionQuery(filter, position);
     if (!query)
         return query.error();
@@ -570,6 +599,7 @@ Result<std::optional<qint64>> NativeStore::keyAtPosition(const EventFilter& filt
 
 Result<std::optional<qint64>> NativeStore::keyAtTime(const EventFilter& filter, qint64 timeMs)
 {
+    const FinishStatements finish(*m_database);
     const auto position = positionAtTime(timeMs);
     if (!position)
         return position.error();
@@ -580,6 +610,7 @@ Result<std::optional<qint64>> NativeStore::keyAtTime(const EventFilter& filter, 
 
 Result<QList<Snapshot>> NativeStore::snapshots(const QString& stream)
 {
+    const FinishStatements finish(*m_database);
     QList<Snapshot> result;
     if (!m_hasSnapshots)
         return result;
@@ -609,6 +640,7 @@ void NativeStore::interrupt()
 
 void NativeStore::clearInterrupt()
 {
+    m_database->finishStatements();
     m_database->clearInterrupt();
 }
 

@@ -18,6 +18,18 @@ bool isValidUtf8(const QByteArray& bytes)
     return !decoder.hasError();
 }
 
+// A payload at most this big is parsed for its preview; of a larger one only the start is looked at.
+constexpr qsizetype kPreviewParseLimit = 64 * 1024;
+
+bool startsLikeJsonContainer(const QByteArray& bytes)
+{
+    for (const char c : bytes) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return c == '{' || c == '[';
+    }
+    return false;
+}
+
 // Cheap pre-check so that obviously non-JSON bytes skip the parser.
 bool mayBeJson(const QByteArray& bytes)
 {
@@ -69,10 +81,15 @@ DecodedPayload decodePayload(const QByteArray& bytes)
                 result.json = document.array().first();
                 return result;
             }
-            if (error.error != QJsonParseError::NoError)
+            if (error.error == QJsonParseError::NoError) {
+                // "1, 2" parses once wrapped: valid values, but not one JSON document.
+                result.problem = u"not valid JSON: more than one value"_s;
+            } else {
                 error.offset = qMax(0, error.offset - 1);
+            }
         }
-        result.problem = u"not valid JSON: %1 at byte %2"_s.arg(error.errorString()).arg(error.offset);
+        if (result.problem.isEmpty())
+            result.problem = u"not valid JSON: %1 at byte %2"_s.arg(error.errorString()).arg(error.offset);
     } else {
         result.problem = u"not JSON"_s;
     }
@@ -148,18 +165,24 @@ QByteArray payloadJsonText(const QByteArray& bytes)
 
 QString payloadPreview(const QByteArray& bytes, int maxChars)
 {
-    // The stored text as it is (key order kept), on one line; only the first part of a large payload
-    // is decoded, since a cell shows a few hundred characters at most.
+    // The stored text in its own key order, on one line, without the whitespace between JSON tokens.
+    // Only the first part of a large payload is decoded, since a cell shows a few hundred characters
+    // at most; a large payload is compacted when it starts like a JSON object or array.
     if (bytes.isEmpty())
         return {};
-    const QByteArray head = bytes.left(qMax(maxChars * 4, 64));
+    const qsizetype window = qMax(maxChars * 4, 64);
+    const bool small = bytes.size() <= kPreviewParseLimit;
+    const bool json = small ? classifyPayload(bytes) == PayloadKind::Json : startsLikeJsonContainer(bytes);
+    const QByteArray source = !json ? bytes : compactJson(small ? bytes : bytes.left(2 * window));
+    const QByteArray head = source.left(window);
+    const bool complete = head.size() == source.size() && (small || !json);
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString text = decoder.decode(head);
     // An error in the last 3 bytes may be a character cut in two by left(), not bad data.
-    if (decoder.hasError() && (head.size() == bytes.size() || !isValidUtf8(head.chopped(3))))
+    if (decoder.hasError() && (complete || !isValidUtf8(head.chopped(3))))
         return u"<binary, %1 bytes>"_s.arg(bytes.size());
     text = text.simplified();
-    if (text.size() > maxChars || head.size() < bytes.size())
+    if (text.size() > maxChars || !complete)
         text = text.left(maxChars - 1) + u'…';
     return text;
 }

@@ -38,8 +38,12 @@ std::optional<qint64> parseIsoTime(const QString& text)
     if (!zone.isEmpty() && zone.compare(u"Z"_s, Qt::CaseInsensitive) != 0) {
         QString digits = zone.mid(1);
         digits.remove(u':');
-        offsetSeconds
-            = (digits.left(2).toInt() * 3600 + digits.mid(2, 2).toInt() * 60) * (zone.front() == u'-' ? -1 : 1);
+        const int hours = digits.left(2).toInt();
+        const int minutes = digits.mid(2, 2).toInt();
+        // Real offsets lie within -12:00..+14:00; past 18 hours or 59 minutes it is a typo, not a zone.
+        if (hours > 18 || minutes > 59)
+            return std::nullopt;
+        offsetSeconds = (hours * 3600 + minutes * 60) * (zone.front() == u'-' ? -1 : 1);
     }
     return QDateTime(date, time, QTimeZone::utc()).toMSecsSinceEpoch() - offsetSeconds * 1000;
 }

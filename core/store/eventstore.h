@@ -13,7 +13,7 @@ namespace EventScope {
 
 // Receives the keys a scan finds, a chunk at a time, and says whether to go on.
 // `anchors` are the keys of rows 0, stride, 2*stride, ... counted from the scan's start;
-// `rowsSoFar` counts every row seen.
+// `rowsSoFar` counts every row seen. It runs inside the scan: it must not call the store (interrupt() aside).
 using KeyScanSink = std::function<bool(const QList<qint64>& anchors, qint64 rowsSoFar)>;
 
 // An open event store, read-only, as every part of EventScope sees it. One object is one
@@ -51,7 +51,8 @@ public:
     virtual Result<QList<Snapshot>> snapshots(const QString& stream) = 0;
 
     // Stops the query running on this connection; safe from any thread. The interrupted
-    // call returns StoreError::Kind::Cancelled. clearInterrupt() readies the store for more work.
+    // call returns StoreError::Kind::Cancelled. clearInterrupt() readies the store for more work and
+    // ends any read still open, so that the store's writers are never held up between two jobs.
     virtual void interrupt() = 0;
     virtual void clearInterrupt() = 0;
 };

@@ -176,6 +176,14 @@ QStringList SqliteDatabase::columnNames(const QString& table)
     return names;
 }
 
+void SqliteDatabase::finishStatements()
+{
+    for (sqlite3_stmt* statement = sqlite3_next_stmt(m_db, nullptr); statement; statement = sqlite3_next_stmt(m_db, statement)) {
+        if (sqlite3_stmt_busy(statement))
+            sqlite3_reset(statement);
+    }
+}
+
 void SqliteDatabase::interrupt()
 {
     m_interrupted.store(true);

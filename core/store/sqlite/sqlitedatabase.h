@@ -38,6 +38,10 @@ public:
     QStringList tableNames();
     QStringList columnNames(const QString& table);
 
+    // Resets every statement still stepping. That ends the read transaction, so the store's own writers are
+    // not held up while EventScope sits idle, and lets a past interrupt() clear (SQLite keeps it until then).
+    void finishStatements();
+
     void interrupt();
     void clearInterrupt() { m_interrupted.store(false); }
     bool isInterrupted() const { return m_interrupted.load(); }
