@@ -288,17 +288,24 @@ Uuid makeUuid(Random& random)
     return id;
 }
 
-std::string uuidText(const Uuid& id)
+void appendUuidText(std::string& out, const Uuid& id)
 {
     static const char digits[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(36);
+    char text[36];
+    char* p = text;
     for (size_t i = 0; i < id.size(); ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
-            text += '-';
-        text += digits[id[i] >> 4];
-        text += digits[id[i] & 0xf];
+            *p++ = '-';
+        *p++ = digits[id[i] >> 4];
+        *p++ = digits[id[i] & 0xf];
     }
+    out.append(text, sizeof text);
+}
+
+std::string uuidText(const Uuid& id)
+{
+    std::string text;
+    appendUuidText(text, id);
     return text;
 }
 

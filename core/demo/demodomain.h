@@ -32,6 +32,7 @@ private:
 using Uuid = std::array<uchar, 16>;
 Uuid makeUuid(Random& random);
 std::string uuidText(const Uuid& id);
+void appendUuidText(std::string& out, const Uuid& id); // the generator's hot path: no temporary
 
 enum class Kind : uchar { Account, Cart, Customer };
 

@@ -29,7 +29,7 @@ public:
     explicit DemoWriter(const QString& path)
     {
         m_rc = sqlite3_open_v2(
-            QFile::encodeName(path).constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+            QFile::encodeName(path).constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     }
     ~DemoWriter()
     {
@@ -116,9 +116,9 @@ std::string metadataJson(const Uuid& correlation, const Uuid& causation, int use
     std::string json;
     json.reserve(140);
     json += "{\"correlationId\":\"";
-    json += uuidText(correlation);
+    appendUuidText(json, correlation);
     json += "\",\"causationId\":\"";
-    json += uuidText(causation);
+    appendUuidText(json, causation);
     json += "\",\"userId\":\"user-";
     json += std::to_string(user);
     json += "\",\"source\":\"demo\"}";
