@@ -1,0 +1,37 @@
+#pragma once
+
+#include "commandline.h"
+
+#include <core/store/eventstore.h>
+
+#include <memory>
+
+namespace EventScope::Cli {
+
+// A command of eventscope-cli: what it accepts and the function that runs it with parsed arguments
+// and returns the exit code. Each command group lives in its own file (infocommand.cpp, ...).
+struct Command
+{
+    CommandSpec spec;
+    int (*run)(const CommandLine& arguments);
+};
+
+const QList<Command>& commands();
+const Command* findCommand(const QString& name);
+
+Command infoCommand();
+Command streamsCommand();
+Command eventsCommand();
+Command demoCommand();
+
+// Prints the message and a hint to the command's help on stderr; returns kExitUsage.
+int usageError(const QString& command, const QString& message);
+
+// Prints a store's error on stderr and returns its exit code: kExitUsage when the request itself was
+// wrong (a bad regular expression), kExitStore when the store cannot be opened or read.
+int storeFailure(const StoreError& error);
+
+// Opens STORE read-only, or prints why not; `exitCode` is set when it returns null.
+std::unique_ptr<EventStore> openStoreForReading(const QString& location, int& exitCode);
+
+} // namespace EventScope::Cli

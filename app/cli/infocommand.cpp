@@ -1,0 +1,71 @@
+#include "commands.h"
+#include "exitcode.h"
+#include "output.h"
+
+#include <core/model/timeformat.h>
+
+using namespace Qt::StringLiterals;
+
+namespace EventScope::Cli {
+
+namespace {
+
+int runInfo(const CommandLine& arguments)
+{
+    int exitCode = kExitSuccess;
+    const std::unique_ptr<EventStore> store = openStoreForReading(arguments.positionals().at(0), exitCode);
+    if (!store)
+        return exitCode;
+    const Result<StoreInfo> info = store->describe();
+    if (!info)
+        return storeFailure(info.error());
+
+    Output output;
+    if (arguments.json()) {
+        // The first seven keys are the contract (docs/cli.md); later keys may be added, never renamed.
+        JsonLine line;
+        line.string("dialect", info->dialect)
+            .number("events", info->events)
+            .number("streams", info->streams)
+            .number("categories", info->categories)
+            .number("snapshots", info->snapshots)
+            .time("first_time", info->firstTimeMs)
+            .time("last_time", info->lastTimeMs);
+        if (info->firstPosition)
+            line.number("first_position", *info->firstPosition).number("last_position", *info->lastPosition);
+        else
+            line.null("first_position").null("last_position");
+        line.string("store", info->location);
+        output.write(line.line());
+        return output.finish();
+    }
+
+    const auto time = [](std::optional<qint64> ms) { return ms ? formatIsoTime(*ms) : u"-"_s; };
+    const auto position = [](std::optional<qint64> p) { return p ? QString::number(*p) : u"-"_s; };
+    TextTable table(output, { { u"PROPERTY"_s }, { u"VALUE"_s } });
+    table.addRow({ u"store"_s, info->location });
+    table.addRow({ u"dialect"_s, info->dialect });
+    table.addRow({ u"events"_s, QString::number(info->events) });
+    table.addRow({ u"streams"_s, QString::number(info->streams) });
+    table.addRow({ u"categories"_s, QString::number(info->categories) });
+    table.addRow({ u"snapshots"_s, QString::number(info->snapshots) });
+    table.addRow({ u"first time"_s, time(info->firstTimeMs) });
+    table.addRow({ u"last time"_s, time(info->lastTimeMs) });
+    table.addRow({ u"positions"_s, u"%1 .. %2"_s.arg(position(info->firstPosition), position(info->lastPosition)) });
+    table.finish();
+    return output.finish();
+}
+
+} // namespace
+
+Command infoCommand()
+{
+    return {
+        { u"info"_s, { u"STORE"_s },
+            u"Show what a store holds: dialect, counts of events, streams, categories and snapshots, and the time range."_s,
+            {} },
+        runInfo
+    };
+}
+
+} // namespace EventScope::Cli
