@@ -309,6 +309,19 @@ std::string uuidText(const Uuid& id)
     return text;
 }
 
+const char* kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Account:
+        return "account";
+    case Kind::Cart:
+        return "cart";
+    case Kind::Customer:
+        return "customer";
+    }
+    return "";
+}
+
 std::string streamNameFor(Kind kind, int number)
 {
     switch (kind) {

@@ -80,6 +80,7 @@ struct GeneratedEvent
 };
 
 std::string streamNameFor(Kind kind, int number);
+const char* kindName(Kind kind); // also the stream's category
 
 // The next event of `aggregate` (its first is always the creation event); updates the state.
 GeneratedEvent nextEvent(Aggregate& aggregate, Random& random, bool last);

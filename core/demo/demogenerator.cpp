@@ -28,8 +28,8 @@ class DemoWriter
 public:
     explicit DemoWriter(const QString& path)
     {
-        m_rc = sqlite3_open_v2(
-            QFile::encodeName(path).constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+        m_rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db,
+            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     }
     ~DemoWriter()
     {
@@ -151,8 +151,9 @@ std::vector<Aggregate> planAggregates(qint64 events, Random& random)
     aggregates.reserve(size_t(streams));
     int numbers[3] = { 0, 0, 0 };
     for (qint64 i = 0; i < streams; ++i) {
-        // the first three are one of each, so that even a tiny store has every kind
-        const qint64 roll = i < 3 ? (i == 0 ? 50 : i == 1 ? 0 : 80) : random.below(100);
+        // The first three are one of each (account, customer, cart), so that even a tiny store has every
+        // kind; the first account is the long stream of a large store.
+        const qint64 roll = i < 3 ? (i == 0 ? 0 : i == 1 ? 50 : 80) : random.below(100);
         const Kind kind = roll < 45 ? Kind::Account : roll < 65 ? Kind::Customer : Kind::Cart;
         Aggregate a;
         a.kind = kind;
@@ -298,11 +299,12 @@ Result<DemoSummary> createDemoStore(const QString& path, const DemoOptions& opti
             if (a.version == 0)
                 continue;
             ++summary.streams;
-            db.insertRow("INSERT INTO streams VALUES (?1, ?2, NULL, ?3, ?3, ?4)", [&a](sqlite3_stmt* s) {
+            db.insertRow("INSERT INTO streams VALUES (?1, ?2, ?5, ?3, ?3, ?4)", [&a](sqlite3_stmt* s) {
                 sqlite3_bind_int64(s, 1, a.streamId);
                 sqlite3_bind_text(s, 2, a.stream.data(), int(a.stream.size()), SQLITE_STATIC);
                 sqlite3_bind_int64(s, 3, a.version);
                 sqlite3_bind_int64(s, 4, a.lastTimeMs);
+                sqlite3_bind_text(s, 5, kindName(a.kind), -1, SQLITE_STATIC);
             });
         }
         const std::string seed = std::to_string(options.seed), count = std::to_string(options.events),

@@ -50,6 +50,11 @@ void regexpFunction(sqlite3_context* context, int, sqlite3_value** argv)
 }
 
 constexpr char kCategoryExpr[] = "coalesce(category, es_category(name))";
+// The stream ids of a category (bound twice): the first half uses streams_by_category, the second
+// derives the category of streams that leave the column empty.
+constexpr char kCategoryMembers[]
+    = "SELECT stream_id FROM streams WHERE category = ?"
+      " UNION ALL SELECT stream_id FROM streams WHERE category IS NULL AND es_category(name) = ?";
 
 QString eventIdText(const SqliteStatement& row, int column)
 {
@@ -101,7 +106,9 @@ struct NativeStore::WhereClause
     QStringList conditions;
     QList<Bind> binds;
     bool matchesNothing = false; // e.g. the stream does not exist
+    QString index; // an index the events table must be read through, when SQLite would pick a worse one
 
+    QString indexHint() const { return index.isEmpty() ? QString() : u" INDEXED BY "_s + index; }
     QString sql() const { return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s); }
 };
 
@@ -341,6 +348,25 @@ Result<std::optional<qint64>> NativeStore::positionAtTime(qint64 timeMs)
     return m_database->lastError();
 }
 
+Result<NativeStore::CategorySize> NativeStore::categorySize(const QString& category)
+{
+    if (auto cached = m_categorySizes.constFind(category); cached != m_categorySizes.cend())
+        return *cached;
+    SqliteStatement* statement
+        = m_database->prepare(u"SELECT count(*), coalesce(sum(event_count), 0),"
+                              " (SELECT coalesce(sum(event_count), 0) FROM streams) FROM streams"
+                              " WHERE stream_id IN (%1)"_s.arg(QLatin1StringView(kCategoryMembers)));
+    if (!statement)
+        return m_database->lastError();
+    statement->bind(1, category);
+    statement->bind(2, category);
+    if (statement->step() != SqliteStatement::Step::Row)
+        return m_database->lastError();
+    const CategorySize size { statement->int64(0), statement->int64(1), statement->int64(2) };
+    m_categorySizes.insert(category, size);
+    return size;
+}
+
 // Builds the WHERE clause so that SQLite walks exactly one index in key order: the stream index
 // inside a stream, the type index for a type, the table itself (rowid = position) otherwise.
 // A unary '+' keeps SQLite from picking another index for a column that only filters.
@@ -359,9 +385,23 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
         where.binds.append(**streamId);
     }
     if (!filter.category.isEmpty()) {
+        const auto size = categorySize(filter.category);
+        if (!size)
+            return size.error();
+        if (size->streams == 0) {
+            where.matchesNothing = true;
+            return where;
+        }
+        // Two ways to read a category of C events in a store of N: along the table, testing membership
+        // (a page of 256 walks about 256·N/C rows), or through its streams' index entries, sorted (about C
+        // rows). The second wins when C² < 256·N: sparse categories do not walk the whole store.
+        const bool small = double(size->events) * double(size->events) < 256.0 * double(size->totalEvents);
         where.conditions.append(
-            u"+e.stream_id IN (SELECT stream_id FROM streams WHERE %1 = ?)"_s.arg(QLatin1StringView(kCategoryExpr)));
+            (small ? u"e.stream_id IN (%1)"_s : u"+e.stream_id IN (%1)"_s).arg(QLatin1StringView(kCategoryMembers)));
         where.binds.append(filter.category);
+        where.binds.append(filter.category);
+        if (small && filter.stream.isEmpty())
+            where.index = u"events_by_stream"_s;
     }
     if (!filter.type.isEmpty()) {
         where.conditions.append(filter.stream.isEmpty() ? u"e.type = ?"_s : u"+e.type = ?"_s);
@@ -419,8 +459,9 @@ Result<std::optional<NativeStore::Query>> NativeStore::readEventsQuery(const Eve
     // CROSS JOIN keeps events as the outer loop, read in key order; streams is a primary-key lookup per row.
     const QString sql
         = u"SELECT e.position, s.name, %1, e.version, e.type, e.time, e.event_id, e.data, e.metadata"
-          " FROM events e CROSS JOIN streams s ON s.stream_id = e.stream_id%2 ORDER BY %3 %4 LIMIT ?"_s.arg(
-              u"coalesce(s.category, es_category(s.name))"_s, where->sql(), key, forward ? u"ASC"_s : u"DESC"_s);
+          " FROM events e%5 CROSS JOIN streams s ON s.stream_id = e.stream_id%2 ORDER BY %3 %4 LIMIT ?"_s.arg(
+              u"coalesce(s.category, es_category(s.name))"_s, where->sql(), key, forward ? u"ASC"_s : u"DESC"_s,
+              where->indexHint());
     where->binds.append(qint64(request.limit));
     return std::optional(Query { sql, where->binds });
 }
@@ -514,7 +555,8 @@ Result<std::optional<NativeStore::Query>> NativeStore::scanKeysQuery(const Event
     if (where->matchesNothing)
         return std::optional<Query>();
     const QString key = filter.orderKey() == OrderKey::GlobalPosition ? u"e.position"_s : u"e.version"_s;
-    return std::optional(Query { u"SELECT %1 FROM events e%2 ORDER BY %1"_s.arg(key, where->sql()), where->binds });
+    return std::optional(Query {
+        u"SELECT %1 FROM events e%3%2 ORDER BY %1"_s.arg(key, where->sql(), where->indexHint()), where->binds });
 }
 
 Result<qint64> NativeStore::scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)
@@ -571,7 +613,8 @@ Result<std::optional<NativeStore::Query>> NativeStore::keyAtPositionQuery(const 
     where->binds.append(position);
     const QString key = filter.orderKey() == OrderKey::GlobalPosition ? u"e.position"_s : u"e.version"_s;
     return std::optional(
-        Query { u"SELECT %1 FROM events e%2 ORDER BY %1 LIMIT 1"_s.arg(key, where->sql()), where->binds });
+        Query { u"SELECT %1 FROM events e%3%2 ORDER BY %1 LIMIT 1"_s.arg(key, where->sql(), where->indexHint()),
+            where->binds });
 }
 
 Result<std::optional<qint64>> NativeStore::keyAtPosition(const EventFilter& filter, qint64 position)

@@ -59,7 +59,16 @@ private:
     Result<qint64> singleInt(const QString& sql);
 
     std::unique_ptr<SqliteDatabase> m_database;
+    struct CategorySize
+    {
+        qint64 streams = 0;
+        qint64 events = 0;
+        qint64 totalEvents = 0; // of the whole store
+    };
+    Result<CategorySize> categorySize(const QString& category);
+
     QHash<QString, std::optional<qint64>> m_streamIds;
+    QHash<QString, CategorySize> m_categorySizes;
     bool m_hasSnapshots = false;
 };
 

@@ -143,26 +143,52 @@ void EventTableModel::startCounting()
         [this, generation](Result<std::optional<DenseKeys>> result) {
             if (generation != m_generation)
                 return;
-            setCounting(false);
             if (!result) {
+                setCounting(false);
                 if (result.error().kind != StoreError::Kind::Cancelled)
                     emit errorOccurred(result.error().message);
                 return;
             }
             if (const auto& dense = *result) {
                 m_directory.dense = *dense;
-                const qint64 rows = std::min<qint64>(dense->count, std::numeric_limits<int>::max());
-                if (rows > 0) {
-                    beginInsertRows({}, 0, int(rows - 1));
-                    m_directory.rows = rows;
-                    endInsertRows();
-                    requestWindow(0);
-                }
+                appendDenseRows(std::min<qint64>(dense->count, std::numeric_limits<int>::max()));
+                return;
             }
+            setCounting(false);
             emit rowsCounted(m_directory.rows, true);
             if (m_directory.rows == 0)
                 emit firstRowsReady();
         });
+}
+
+// Contiguous keys need no scan, but views pay per inserted row (QHeaderView keeps every section):
+// ten million rows in one insert stall the GUI thread for most of a second. Adding them a slice per
+// event-loop turn keeps each turn short, and the first window is asked for with the first slice.
+void EventTableModel::appendDenseRows(qint64 total)
+{
+    constexpr qint64 kRowsPerTurn = 1 << 16;
+    const qint64 rows = std::min(total, m_directory.rows + kRowsPerTurn);
+    if (rows > m_directory.rows) {
+        const bool first = m_directory.rows == 0;
+        beginInsertRows({}, int(m_directory.rows), int(rows - 1));
+        m_directory.rows = rows;
+        endInsertRows();
+        if (first)
+            requestWindow(0);
+    }
+    if (rows < total) {
+        emit rowsCounted(rows, false);
+        const quint64 generation = m_generation;
+        QTimer::singleShot(0, this, [this, generation, total] {
+            if (generation == m_generation)
+                appendDenseRows(total);
+        });
+        return;
+    }
+    setCounting(false);
+    emit rowsCounted(rows, true);
+    if (rows == 0)
+        emit firstRowsReady();
 }
 
 std::optional<qint64> EventTableModel::anchorOf(int window) const

@@ -80,6 +80,7 @@ private:
 
     void reset();
     void startCounting();
+    void appendDenseRows(qint64 total);
     void requestWindow(int window) const;
     void flushRequests();
     void storeWindow(int window, Window contents);
