@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QWidget>
+
+class QTreeView;
+class QPushButton;
+
+namespace EventScope {
+
+class JsonTreeModel;
+
+// A JSON value as a tree with Expand all / Collapse and Copy value / Copy path (buttons and a
+// context menu). The inspector shows one for the payload and one for the metadata.
+class JsonTreeView : public QWidget
+{
+    Q_OBJECT
+public:
+    // `name` prefixes the object names of the children ("payload" -> "payloadTree", "payloadCopyPath").
+    explicit JsonTreeView(const QString& name, QWidget* parent = nullptr);
+
+    // JSON text keeps its key order; anything else empties the tree.
+    void setJsonText(const QByteArray& json);
+    void clear();
+
+    JsonTreeModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+
+    void copyValue();
+    void copyPath();
+
+private:
+    void updateButtons();
+    void showContextMenu(const QPoint& at);
+
+    JsonTreeModel* m_model = nullptr;
+    QTreeView* m_view = nullptr;
+    QPushButton* m_copyValue = nullptr;
+    QPushButton* m_copyPath = nullptr;
+};
+
+} // namespace EventScope

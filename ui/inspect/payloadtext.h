@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace EventScope {
+
+// Valid JSON text indented by `indent` spaces per level, keys in their written order
+// (QJsonDocument would sort them). Strings are copied byte for byte.
+QString prettyJson(const QByteArray& json, int indent = 2);
+
+// The classic hex dump: offset, 16 bytes in hex, the same bytes as ASCII ('.' when not printable).
+// Stops after `maxBytes` and says how many were left out.
+QString hexDump(const QByteArray& bytes, qsizetype maxBytes = 64 * 1024);
+
+} // namespace EventScope

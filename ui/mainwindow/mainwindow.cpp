@@ -1,0 +1,407 @@
+#include "mainwindow.h"
+
+#include "demostorebuilder.h"
+#include "recentstores.h"
+
+#include "../browse/eventtablepanel.h"
+#include "../browse/streamtreepanel.h"
+#include "../inspect/inspectorpanel.h"
+#include "../widgets/storestatusbar.h"
+
+#include <core/jobs/storesession.h>
+#include <core/model/category.h>
+#include <core/models/eventtablemodel.h>
+#include <core/models/streamtreemodel.h>
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTreeView>
+
+using namespace Qt::StringLiterals;
+
+namespace EventScope {
+
+namespace {
+
+const QString kGeometryKey = u"mainWindow/geometry"_s;
+const QString kSplitterKey = u"mainWindow/splitter"_s;
+const QString kDetailSplitterKey = u"mainWindow/detailSplitter"_s;
+const QString kLastDirectoryKey = u"mainWindow/lastDirectory"_s;
+constexpr int kStatusMessageMs = 10'000;
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_treeModel(new StreamTreeModel(this))
+    , m_tableModel(new EventTableModel(this))
+    , m_demoBuilder(new DemoStoreBuilder(this))
+{
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(tr("EventScope"));
+    setAcceptDrops(true);
+    createPanels();
+    createMenus();
+    connectModels();
+    connect(m_demoBuilder, &DemoStoreBuilder::finished, this, &MainWindow::openStore);
+    connect(m_demoBuilder, &DemoStoreBuilder::failed, this,
+        [this](const QString& message) { showError(tr("Cannot create the demo store"), message); });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray()))
+        resize(1280, 800);
+    m_mainSplitter->restoreState(settings.value(kSplitterKey).toByteArray());
+    m_detailSplitter->restoreState(settings.value(kDetailSplitterKey).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    // The models' sessions join their threads; the store session goes the same way.
+    delete m_session;
+}
+
+void MainWindow::createPanels()
+{
+    m_treePanel = new StreamTreePanel(this);
+    m_treePanel->setObjectName(u"streamTreePanel"_s);
+    m_treePanel->setModel(m_treeModel);
+    m_tablePanel = new EventTablePanel(this);
+    m_tablePanel->setObjectName(u"eventTablePanel"_s);
+    m_tablePanel->setModel(m_tableModel);
+    m_inspector = new InspectorPanel(this);
+    m_inspector->setObjectName(u"inspectorPanel"_s);
+
+    m_detailSplitter = new QSplitter(Qt::Horizontal, this);
+    m_detailSplitter->setObjectName(u"detailSplitter"_s);
+    m_detailSplitter->addWidget(m_tablePanel);
+    m_detailSplitter->addWidget(m_inspector);
+    m_detailSplitter->setStretchFactor(0, 3);
+    m_detailSplitter->setStretchFactor(1, 2);
+    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
+    m_mainSplitter->setObjectName(u"mainSplitter"_s);
+    m_mainSplitter->addWidget(m_treePanel);
+    m_mainSplitter->addWidget(m_detailSplitter);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({ 250, 1030 });
+    m_detailSplitter->setSizes({ 680, 350 });
+    m_mainSplitter->setContentsMargins(6, 6, 6, 0);
+    setCentralWidget(m_mainSplitter);
+
+    m_status = new StoreStatusBar(this);
+    m_status->setObjectName(u"storeStatusBar"_s);
+    statusBar()->addPermanentWidget(m_status, 1);
+    connect(m_status, &StoreStatusBar::cancelRequested, this, &MainWindow::cancelLoading);
+
+    connect(m_treePanel, &StreamTreePanel::patternChanged, m_treeModel, &StreamTreeModel::setPattern);
+    connect(m_treePanel, &StreamTreePanel::scopeSelected, this, &MainWindow::setScope);
+    connect(m_tablePanel, &EventTablePanel::barFilterChanged, this, &MainWindow::applyFilter);
+    connect(m_tablePanel, &EventTablePanel::goToPositionRequested, m_tableModel, &EventTableModel::locatePosition);
+    connect(m_tablePanel, &EventTablePanel::goToTimeRequested, m_tableModel, &EventTableModel::locateTime);
+    connect(m_tablePanel, &EventTablePanel::currentRowChanged, this, [this](int row) {
+        m_currentRow = row;
+        updateInspector();
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::showOpenDialog);
+    open->setObjectName(u"openAction"_s);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(u"recentMenu"_s);
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    QAction* demo = file->addAction(tr("Open &Demo Store"), this, &MainWindow::openDemoStore);
+    demo->setObjectName(u"openDemoAction"_s);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(u"quitAction"_s);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* reload = view->addAction(tr("&Reload Store"), this, [this] {
+        if (!m_storePath.isEmpty())
+            openStore(m_storePath);
+    });
+    reload->setObjectName(u"reloadAction"_s);
+    reload->setShortcut(QKeySequence::Refresh);
+    view->addSeparator();
+    QAction* streams = view->addAction(tr("&Streams Panel"));
+    streams->setObjectName(u"toggleStreamsAction"_s);
+    streams->setCheckable(true);
+    streams->setChecked(true);
+    connect(streams, &QAction::toggled, m_treePanel, &QWidget::setVisible);
+    QAction* inspector = view->addAction(tr("&Inspector Panel"));
+    inspector->setObjectName(u"toggleInspectorAction"_s);
+    inspector->setCheckable(true);
+    inspector->setChecked(true);
+    connect(inspector, &QAction::toggled, m_inspector, &QWidget::setVisible);
+    QAction* below = view->addAction(tr("Inspector &Below the Table"));
+    below->setObjectName(u"inspectorBelowAction"_s);
+    below->setCheckable(true);
+    connect(below, &QAction::toggled, this,
+        [this](bool on) { m_detailSplitter->setOrientation(on ? Qt::Vertical : Qt::Horizontal); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About EventScope"), this, &MainWindow::showAbout);
+    about->setObjectName(u"aboutAction"_s);
+}
+
+void MainWindow::connectModels()
+{
+    connect(m_tableModel, &EventTableModel::rowsCounted, m_status, &StoreStatusBar::setRows);
+    connect(m_tableModel, &EventTableModel::rowsCounted, this, [this] {
+        if (m_pendingRow >= 0)
+            selectRowWhenLoaded(m_pendingRow);
+    });
+    connect(m_tableModel, &EventTableModel::countingChanged, this, &MainWindow::updateBusy);
+    connect(m_tableModel, &EventTableModel::loadingChanged, this, &MainWindow::updateBusy);
+    connect(m_treeModel, &StreamTreeModel::loadingChanged, this, &MainWindow::updateBusy);
+    connect(m_tableModel, &EventTableModel::rowLocated, m_tablePanel, &EventTablePanel::showLocatedRow);
+    connect(m_tableModel, &QAbstractItemModel::modelReset, this, [this] {
+        m_currentRow = -1;
+        updateInspector();
+    });
+    // The selected row may have been a placeholder: fill the inspector when its window arrives.
+    connect(
+        m_tableModel, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
+            if (m_currentRow >= from.row() && m_currentRow <= to.row())
+                updateInspector();
+        });
+    // Errors while browsing (a failed page, a bad pattern) go to the status bar, not a dialog.
+    connect(m_tableModel, &EventTableModel::errorOccurred, this,
+        [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+    connect(m_treeModel, &StreamTreeModel::errorOccurred, this,
+        [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+    // Start on "All events" as soon as the tree has rows.
+    connect(m_treeModel, &QAbstractItemModel::modelReset, this, [this] {
+        if (m_treeModel->rowCount() > 0 && !m_treePanel->view()->currentIndex().isValid())
+            m_treePanel->view()->setCurrentIndex(m_treeModel->index(0, 0));
+    });
+    connect(m_treeModel, &StreamTreeModel::categoriesLoaded, this, [this] {
+        if (m_treeModel->rowCount() > 0 && !m_treePanel->view()->currentIndex().isValid())
+            m_treePanel->view()->setCurrentIndex(m_treeModel->index(0, 0));
+    });
+}
+
+void MainWindow::openStore(const QString& path)
+{
+    const quint64 generation = ++m_openGeneration;
+    statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    // A session of its own: if the store is unreadable, nothing of the current one has changed.
+    auto* probe = new StoreSession(path, this);
+    probe->run<StoreInfo>(
+        this, [](EventStore& store, JobControl&) { return store.describe(); },
+        [this, probe, path, generation](Result<StoreInfo> info) {
+            if (generation != m_openGeneration) {
+                probe->deleteLater();
+                return;
+            }
+            statusBar()->clearMessage();
+            if (!info) {
+                probe->deleteLater();
+                emit openFailed(path, info.error().message);
+                showError(tr("Cannot open store"), info.error().message);
+                return;
+            }
+            adoptStore(path, probe, *info);
+        });
+}
+
+void MainWindow::adoptStore(const QString& path, StoreSession* session, const StoreInfo& info)
+{
+    if (m_session)
+        m_session->deleteLater();
+    m_session = session;
+    connect(session, &StoreSession::busyChanged, this, &MainWindow::updateBusy);
+    m_storePath = path;
+    m_storeInfo = info;
+    RecentStores::add(path);
+
+    const QString fileName = QFileInfo(path).fileName();
+    setWindowTitle(tr("EventScope — %1").arg(fileName));
+    m_status->setStore(fileName, info);
+    m_status->setRows(0, false);
+    m_scopeCategory.clear();
+    m_scopeStream.clear();
+    m_pendingRow = -1;
+    m_treePanel->view()->setCurrentIndex({});
+    m_treeModel->setStore(path);
+    m_tableModel->setStore(path);
+    m_tableModel->setFilter(currentFilter());
+    loadEventTypes();
+    emit storeOpened(path);
+}
+
+void MainWindow::loadEventTypes()
+{
+    const QPointer<StoreSession> session = m_session;
+    m_session->run<QStringList>(
+        this, [](EventStore& store, JobControl&) { return store.eventTypes(); },
+        [this, session](Result<QStringList> types) {
+            if (session != m_session)
+                return; // a store opened since
+            if (types)
+                m_tablePanel->setEventTypes(*types);
+            else if (types.error().kind != StoreError::Kind::Cancelled)
+                statusBar()->showMessage(types.error().message, kStatusMessageMs);
+        });
+}
+
+void MainWindow::setScope(const QString& category, const QString& stream)
+{
+    m_scopeCategory = stream.isEmpty() ? category : QString();
+    m_scopeStream = stream;
+    applyFilter();
+}
+
+EventFilter MainWindow::currentFilter() const
+{
+    EventFilter filter = m_tablePanel->barFilter();
+    filter.category = m_scopeCategory;
+    filter.stream = m_scopeStream;
+    return filter;
+}
+
+void MainWindow::applyFilter()
+{
+    const EventFilter filter = currentFilter();
+    if (filter != m_tableModel->filter())
+        m_tableModel->setFilter(filter);
+}
+
+void MainWindow::updateInspector()
+{
+    const Event* event = m_currentRow >= 0 ? m_tableModel->eventAt(m_currentRow) : nullptr;
+    if (!event) {
+        m_inspector->clearEvent(m_currentRow >= 0 ? tr("Loading…") : tr("No event selected"));
+        return;
+    }
+    // dataChanged also arrives for rows already shown: keep the tree's expansion then.
+    if (event->position != m_inspector->shownPosition())
+        m_inspector->setEvent(*event);
+}
+
+void MainWindow::updateBusy()
+{
+    const bool busy = m_tableModel->isCounting() || m_tableModel->isLoading() || m_treeModel->isLoading()
+        || (m_session && m_session->isBusy());
+    m_status->setBusy(busy);
+}
+
+void MainWindow::cancelLoading()
+{
+    m_tableModel->cancel();
+    if (m_session)
+        m_session->cancelAll();
+    updateBusy();
+}
+
+void MainWindow::selectStream(const QString& stream)
+{
+    m_pendingStream = stream;
+    m_treePanel->selectStream(defaultCategoryOf(stream), stream);
+}
+
+void MainWindow::selectRowWhenLoaded(int row)
+{
+    // After selectStream(), wait for that stream's rows rather than pick a row of the previous view.
+    const bool rightView = m_pendingStream.isEmpty() || m_tableModel->filter().stream == m_pendingStream;
+    if (rightView && row < m_tableModel->rowCount()) {
+        m_pendingRow = -1;
+        m_pendingStream.clear();
+        m_tablePanel->selectRow(row);
+    } else {
+        m_pendingRow = row;
+    }
+}
+
+void MainWindow::openDemoStore()
+{
+    const QString path = DemoStoreBuilder::defaultPath();
+    if (QFileInfo::exists(path))
+        openStore(path);
+    else
+        m_demoBuilder->start(path);
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList paths = RecentStores::load();
+    for (const QString& path : paths)
+        m_recentMenu->addAction(path, this, [this, path] { openStore(path); });
+    if (paths.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent stores"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear List"), this, [] { RecentStores::clear(); });
+}
+
+void MainWindow::showOpenDialog()
+{
+    QSettings settings;
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open Event Store"), settings.value(kLastDirectoryKey).toString(),
+            tr("SQLite event stores (*.sqlite *.sqlite3 *.db);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+    openStore(path);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About EventScope"),
+        tr("<h3>EventScope %1</h3><p>A desktop explorer for event stores: browse streams and events, "
+           "inspect payloads, all read-only.</p>")
+            .arg(QCoreApplication::applicationVersion()));
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    // open(), not exec(): the window keeps running (and a test can read and close the box).
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(u"errorMessageBox"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit errorShown(message);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    openStore(urls.first().toLocalFile());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kSplitterKey, m_mainSplitter->saveState());
+    settings.setValue(kDetailSplitterKey, m_detailSplitter->saveState());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace EventScope

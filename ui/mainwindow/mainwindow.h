@@ -1,0 +1,97 @@
+#pragma once
+
+#include <core/model/eventquery.h>
+#include <core/model/storeinfo.h>
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QMenu;
+class QSplitter;
+
+namespace EventScope {
+
+class DemoStoreBuilder;
+class EventTableModel;
+class EventTablePanel;
+class InspectorPanel;
+class StoreSession;
+class StoreStatusBar;
+class StreamTreeModel;
+class StreamTreePanel;
+
+// The browsing window: stream tree, events table and inspector side by side. It owns the models
+// and the store session, and connects the panels' intents to them; the panels do the showing.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    QString storePath() const { return m_storePath; }
+    StoreInfo storeInfo() const { return m_storeInfo; }
+
+    // What File > Open does with the chosen file: checks the store with describe() on a worker
+    // first, and only then shows it. A store that cannot be read leaves the current one open.
+    void openStore(const QString& path);
+    // Opens the demo store in AppDataLocation, writing it first (with a progress dialog) if needed.
+    void openDemoStore();
+
+    // For scripted runs (screenshots): select a stream in the tree and a row of the table once
+    // they have loaded.
+    void selectStream(const QString& stream);
+    void selectRowWhenLoaded(int row);
+
+signals:
+    void storeOpened(const QString& path);
+    void openFailed(const QString& path, const QString& message);
+    // Every error shown to the user in a message box, so a test can see it without clicking.
+    void errorShown(const QString& message);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createPanels();
+    void createMenus();
+    void connectModels();
+    void adoptStore(const QString& path, StoreSession* session, const StoreInfo& info);
+    void loadEventTypes();
+    void setScope(const QString& category, const QString& stream);
+    EventFilter currentFilter() const;
+    void applyFilter();
+    void updateInspector();
+    void updateBusy();
+    void cancelLoading();
+    void fillRecentMenu();
+    void showOpenDialog();
+    void showAbout();
+    void showError(const QString& title, const QString& message);
+
+    StreamTreeModel* m_treeModel = nullptr;
+    EventTableModel* m_tableModel = nullptr;
+    StreamTreePanel* m_treePanel = nullptr;
+    EventTablePanel* m_tablePanel = nullptr;
+    InspectorPanel* m_inspector = nullptr;
+    StoreStatusBar* m_status = nullptr;
+    QSplitter* m_mainSplitter = nullptr;
+    QSplitter* m_detailSplitter = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    DemoStoreBuilder* m_demoBuilder = nullptr;
+
+    QPointer<StoreSession> m_session; // the open store's session, for describe() and eventTypes()
+    QString m_storePath;
+    StoreInfo m_storeInfo;
+    quint64 m_openGeneration = 0; // the latest openStore() request; older answers are dropped
+    QString m_scopeCategory;
+    QString m_scopeStream;
+    int m_currentRow = -1;
+    int m_pendingRow = -1; // selectRowWhenLoaded() before the rows are there
+    QString m_pendingStream; // selectStream() before its rows are shown
+};
+
+} // namespace EventScope
