@@ -199,38 +199,40 @@ void MainWindow::openStore(const QString& path)
     const quint64 generation = ++m_openGeneration;
     statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
     // A session of its own: if the store is unreadable, nothing of the current one has changed.
+    // The job itself does nothing: the session opens the store (file checks, schema detection) before
+    // any job, so its result says whether the store can be read. The counts come after the first page.
     auto* probe = new StoreSession(path, this);
-    probe->run<StoreInfo>(
-        this, [](EventStore& store, JobControl&) { return store.describe(); },
-        [this, probe, path, generation](Result<StoreInfo> info) {
+    probe->run<Done>(
+        this, [](EventStore&, JobControl&) { return Result<Done>(Done {}); },
+        [this, probe, path, generation](Result<Done> opened) {
             if (generation != m_openGeneration) {
                 probe->deleteLater();
                 return;
             }
             statusBar()->clearMessage();
-            if (!info) {
+            if (!opened) {
                 probe->deleteLater();
-                emit openFailed(path, info.error().message);
-                showError(tr("Cannot open store"), info.error().message);
+                emit openFailed(path, opened.error().message);
+                showError(tr("Cannot open store"), opened.error().message);
                 return;
             }
-            adoptStore(path, probe, *info);
+            adoptStore(path, probe);
         });
 }
 
-void MainWindow::adoptStore(const QString& path, StoreSession* session, const StoreInfo& info)
+void MainWindow::adoptStore(const QString& path, StoreSession* session)
 {
     if (m_session)
         m_session->deleteLater();
     m_session = session;
     connect(session, &StoreSession::busyChanged, this, &MainWindow::updateBusy);
     m_storePath = path;
-    m_storeInfo = info;
+    m_storeInfo = StoreInfo();
     RecentStores::add(path);
 
     const QString fileName = QFileInfo(path).fileName();
     setWindowTitle(tr("EventScope — %1").arg(fileName));
-    m_status->setStore(fileName, info);
+    m_status->setStore(fileName, std::nullopt);
     m_status->setRows(0, false);
     m_scopeCategory.clear();
     m_scopeStream.clear();
@@ -240,7 +242,26 @@ void MainWindow::adoptStore(const QString& path, StoreSession* session, const St
     m_tableModel->setStore(path);
     m_tableModel->setFilter(currentFilter());
     loadEventTypes();
+    loadStoreInfo();
     emit storeOpened(path);
+}
+
+void MainWindow::loadStoreInfo()
+{
+    const QPointer<StoreSession> session = m_session;
+    m_session->run<StoreInfo>(
+        this, [](EventStore& store, JobControl&) { return store.describe(); },
+        [this, session](Result<StoreInfo> info) {
+            if (session != m_session)
+                return; // a store opened since
+            if (!info) {
+                if (info.error().kind != StoreError::Kind::Cancelled)
+                    statusBar()->showMessage(info.error().message, kStatusMessageMs);
+                return;
+            }
+            m_storeInfo = *info;
+            m_status->setStore(QFileInfo(m_storePath).fileName(), m_storeInfo);
+        });
 }
 
 void MainWindow::loadEventTypes()

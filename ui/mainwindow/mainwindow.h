@@ -59,8 +59,9 @@ private:
     void createPanels();
     void createMenus();
     void connectModels();
-    void adoptStore(const QString& path, StoreSession* session, const StoreInfo& info);
+    void adoptStore(const QString& path, StoreSession* session);
     void loadEventTypes();
+    void loadStoreInfo();
     void setScope(const QString& category, const QString& stream);
     EventFilter currentFilter() const;
     void applyFilter();

@@ -45,12 +45,16 @@ StoreStatusBar::StoreStatusBar(QWidget* parent)
     layout->addWidget(m_cancel);
 }
 
-void StoreStatusBar::setStore(const QString& fileName, const StoreInfo& info)
+void StoreStatusBar::setStore(const QString& fileName, const std::optional<StoreInfo>& info)
 {
     m_store->setText(fileName);
-    m_store->setToolTip(info.location);
+    if (!info) {
+        m_counts->setText(tr("counting…"));
+        return;
+    }
+    m_store->setToolTip(info->location);
     m_counts->setText(tr("%1 events · %2 streams · %3 categories")
-                          .arg(formatCount(info.events), formatCount(info.streams), formatCount(info.categories)));
+                          .arg(formatCount(info->events), formatCount(info->streams), formatCount(info->categories)));
 }
 
 void StoreStatusBar::setRows(qint64 rows, bool finished)

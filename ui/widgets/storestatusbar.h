@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <core/model/storeinfo.h>
 
 #include <QWidget>
@@ -18,7 +20,7 @@ class StoreStatusBar : public QWidget
 public:
     explicit StoreStatusBar(QWidget* parent = nullptr);
 
-    void setStore(const QString& fileName, const StoreInfo& info);
+    void setStore(const QString& fileName, const std::optional<StoreInfo>& info); // nullopt: counts not known yet
     void setRows(qint64 rows, bool finished);
     void setBusy(bool busy);
 
