@@ -129,31 +129,6 @@ QJsonValue payloadToJson(const QByteArray& bytes)
     return QJsonObject { { u"$base64"_s, QString::fromLatin1(bytes.toBase64()) } };
 }
 
-QByteArray compactJson(const QByteArray& json)
-{
-    QByteArray out;
-    out.reserve(json.size());
-    bool inString = false;
-    bool escaped = false;
-    for (const char c : json) {
-        if (inString) {
-            out += c;
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-            out += c;
-        } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-            out += c;
-        }
-    }
-    return out;
-}
-
 QByteArray payloadJsonText(const QByteArray& bytes)
 {
     if (bytes.isEmpty())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jsontext.h"
+
 #include <QByteArray>
 #include <QJsonValue>
 #include <QString>
@@ -32,9 +34,6 @@ QJsonValue payloadToJson(const QByteArray& bytes);
 // The same as payloadToJson, as compact JSON text that keeps the payload's own key order
 // (QJsonObject would sort the keys): what the CLI prints for `data` and `metadata`.
 QByteArray payloadJsonText(const QByteArray& bytes);
-
-// Valid JSON text without the whitespace between tokens; strings are kept byte for byte.
-QByteArray compactJson(const QByteArray& json);
 
 // A one-line preview for tables: compact JSON, the text, or "<binary, N bytes>".
 QString payloadPreview(const QByteArray& bytes, int maxChars = 200);

@@ -1,7 +1,7 @@
 #include "inspectorpanel.h"
 
 #include "jsontreeview.h"
-#include "payloadtext.h"
+#include <core/model/jsontext.h>
 
 #include <core/model/payload.h>
 #include <core/model/timeformat.h>

@@ -1,4 +1,4 @@
-#include "payloadtext.h"
+#include "jsontext.h"
 
 #include <QCoreApplication>
 
@@ -6,7 +6,11 @@ using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
-QString prettyJson(const QByteArray& json, int indent)
+namespace {
+
+// Re-lays the whitespace of valid JSON: `indent` spaces per level, or none at all (and no line
+// breaks) when indent < 0. Everything inside strings is copied as it is.
+QByteArray relayJson(const QByteArray& json, int indent)
 {
     QByteArray out;
     out.reserve(json.size() * 2);
@@ -14,6 +18,8 @@ QString prettyJson(const QByteArray& json, int indent)
     bool inString = false;
     bool escaped = false;
     const auto newLine = [&] {
+        if (indent < 0)
+            return;
         out += '\n';
         out.append(QByteArray(depth * indent, ' '));
     };
@@ -66,13 +72,25 @@ QString prettyJson(const QByteArray& json, int indent)
             newLine();
             break;
         case ':':
-            out += ": ";
+            out += indent < 0 ? ":" : ": ";
             break;
         default:
             out += c;
         }
     }
-    return QString::fromUtf8(out);
+    return out;
+}
+
+} // namespace
+
+QString prettyJson(const QByteArray& json, int indent)
+{
+    return QString::fromUtf8(relayJson(json, indent));
+}
+
+QByteArray compactJson(const QByteArray& json)
+{
+    return relayJson(json, -1);
 }
 
 QString hexDump(const QByteArray& bytes, qsizetype maxBytes)

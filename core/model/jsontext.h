@@ -9,6 +9,9 @@ namespace EventScope {
 // (QJsonDocument would sort them). Strings are copied byte for byte.
 QString prettyJson(const QByteArray& json, int indent = 2);
 
+// Valid JSON text without the whitespace between tokens; strings are kept byte for byte.
+QByteArray compactJson(const QByteArray& json);
+
 // The classic hex dump: offset, 16 bytes in hex, the same bytes as ASCII ('.' when not printable).
 // Stops after `maxBytes` and says how many were left out.
 QString hexDump(const QByteArray& bytes, qsizetype maxBytes = 64 * 1024);
