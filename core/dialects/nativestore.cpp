@@ -460,8 +460,7 @@ Result<std::optional<NativeStore::Query>> NativeStore::readEventsQuery(const Eve
     const QString sql
         = u"SELECT e.position, s.name, %1, e.version, e.type, e.time, e.event_id, e.data, e.metadata"
           " FROM events e%5 CROSS JOIN streams s ON s.stream_id = e.stream_id%2 ORDER BY %3 %4 LIMIT ?"_s.arg(
-              u"coalesce(s.category, es_category(s.name))"_s, where->sql(), key, forward ? u"ASC"_s : u"DESC"_s,
-              where->indexHint());
+              u"s.category"_s, where->sql(), key, forward ? u"ASC"_s : u"DESC"_s, where->indexHint());
     where->binds.append(qint64(request.limit));
     return std::optional(Query { sql, where->binds });
 }
@@ -489,7 +488,9 @@ Result<EventPage> NativeStore::readEvents(const EventPageRequest& request)
             Event& event = page.events.emplace_back();
             event.position = statement->int64(0);
             event.stream = statement->text(1);
-            event.category = statement->text(2);
+            // A NULL category is derived here rather than by es_category() in SQL: a call back per row
+            // from SQLite into Qt cost a fifth of the decode time.
+            event.category = statement->isNull(2) ? defaultCategoryOf(event.stream) : statement->text(2);
             event.version = statement->int64(3);
             event.type = statement->text(4);
             event.timeMs = statement->int64(5);

@@ -18,7 +18,7 @@ constexpr int kPreviewChars = 160;
 struct WindowRequest
 {
     int window = 0;
-    qint64 anchor = 0;
+    std::optional<qint64> anchor; // none: the first window, read before the directory knows its key
 };
 struct WindowBatch
 {
@@ -80,6 +80,8 @@ void EventTableModel::reset()
     m_scanJob.reset();
     m_batchJob.reset();
     m_directory = Directory();
+    m_firstRowsAnnounced = false;
+    m_errorReported = false;
     m_windows.clear();
     m_recentWindows.clear();
     m_wanted.clear();
@@ -101,6 +103,9 @@ void EventTableModel::setCounting(bool counting)
 void EventTableModel::startCounting()
 {
     setCounting(true);
+    // The first window needs no directory (it starts at the filter's first event): read it on the page
+    // connection while the other one counts, so the first rows are in when the first count arrives.
+    requestWindow(0);
     const quint64 generation = m_generation;
     const EventFilter filter = m_filter;
 
@@ -115,8 +120,10 @@ void EventTableModel::startCounting()
             beginInsertRows({}, int(m_directory.rows), int(rows - 1));
             m_directory.rows = rows;
             endInsertRows();
-            if (first)
+            if (first) {
                 requestWindow(0);
+                announceFirstRows();
+            }
         }
         emit rowsCounted(m_directory.rows, false);
     };
@@ -146,7 +153,7 @@ void EventTableModel::startCounting()
             if (!result) {
                 setCounting(false);
                 if (result.error().kind != StoreError::Kind::Cancelled)
-                    emit errorOccurred(result.error().message);
+                    reportError(result.error().message);
                 return;
             }
             if (const auto& dense = *result) {
@@ -156,8 +163,7 @@ void EventTableModel::startCounting()
             }
             setCounting(false);
             emit rowsCounted(m_directory.rows, true);
-            if (m_directory.rows == 0)
-                emit firstRowsReady();
+            announceFirstRows();
         });
 }
 
@@ -174,8 +180,10 @@ void EventTableModel::appendDenseRows(qint64 total)
         beginInsertRows({}, int(m_directory.rows), int(rows - 1));
         m_directory.rows = rows;
         endInsertRows();
-        if (first)
+        if (first) {
             requestWindow(0);
+            announceFirstRows();
+        }
     }
     if (rows < total) {
         emit rowsCounted(rows, false);
@@ -188,8 +196,29 @@ void EventTableModel::appendDenseRows(qint64 total)
     }
     setCounting(false);
     emit rowsCounted(rows, true);
-    if (rows == 0)
+    announceFirstRows();
+}
+
+// firstRowsReady() once per filter: when the first window is in and rows to show it exist (the two
+// arrive from different workers, in either order), or when counting found no row at all.
+// One message per filter: the count and the windows fail together when the store goes bad.
+void EventTableModel::reportError(const QString& message)
+{
+    if (m_errorReported)
+        return;
+    m_errorReported = true;
+    emit errorOccurred(message);
+}
+
+void EventTableModel::announceFirstRows()
+{
+    if (m_firstRowsAnnounced)
+        return;
+    const bool empty = !m_counting && m_directory.rows == 0;
+    if (empty || (m_directory.rows > 0 && m_windows.contains(0))) {
+        m_firstRowsAnnounced = true;
         emit firstRowsReady();
+    }
 }
 
 std::optional<qint64> EventTableModel::anchorOf(int window) const
@@ -225,6 +254,9 @@ void EventTableModel::flushRequests()
         if (const auto anchor = anchorOf(window)) {
             requests.append({ window, *anchor });
             m_inFlight.insert(window);
+        } else if (window == 0) {
+            requests.append({ 0, std::nullopt });
+            m_inFlight.insert(0);
         }
     }
     m_wanted.clear();
@@ -244,7 +276,8 @@ void EventTableModel::flushRequests()
                     break;
                 EventPageRequest page;
                 page.filter = filter;
-                page.start = KeyBound { request.anchor, true };
+                if (request.anchor)
+                    page.start = KeyBound { *request.anchor, true };
                 page.limit = kWindowRows;
                 auto read = store.readEvents(page);
                 if (!read)
@@ -266,15 +299,13 @@ void EventTableModel::flushRequests()
                 m_inFlight.remove(request.window);
             if (!result) {
                 if (result.error().kind != StoreError::Kind::Cancelled)
-                    emit errorOccurred(result.error().message);
+                    reportError(result.error().message);
                 return;
             }
-            const bool firstWasMissing = !m_windows.contains(0);
             for (qsizetype i = 0; i < result->windows.size(); ++i)
                 storeWindow(
                     result->windows[i], Window { std::move(result->events[i]), std::move(result->previews[i]) });
-            if (firstWasMissing && m_windows.contains(0))
-                emit firstRowsReady();
+            announceFirstRows();
         });
 }
 
@@ -429,7 +460,7 @@ void EventTableModel::finishLocate(Result<std::optional<qint64>> key)
 {
     if (!key) {
         if (key.error().kind != StoreError::Kind::Cancelled)
-            emit errorOccurred(key.error().message);
+            reportError(key.error().message);
         return;
     }
     if (!*key) {

@@ -81,6 +81,8 @@ private:
     void reset();
     void startCounting();
     void appendDenseRows(qint64 total);
+    void announceFirstRows();
+    void reportError(const QString& message);
     void requestWindow(int window) const;
     void flushRequests();
     void storeWindow(int window, Window contents);
@@ -96,6 +98,8 @@ private:
     JobHandle m_batchJob;
     quint64 m_generation = 0;
     bool m_counting = false;
+    bool m_firstRowsAnnounced = false;
+    bool m_errorReported = false;
     Directory m_directory;
 
     QHash<int, Window> m_windows;

@@ -77,7 +77,12 @@ private slots:
             this,
             [&started, filter](EventStore& store, JobControl& control) {
                 return store.scanKeys(filter, 256, [&](const QList<qint64>&, qint64) {
+                    // Hold the scan at its first chunk until the cancel arrives, whatever the machine's speed.
                     started = true;
+                    QElapsedTimer waited;
+                    waited.start();
+                    while (!control.isCancelled() && waited.elapsed() < 5000)
+                        QThread::msleep(1);
                     return !control.isCancelled();
                 });
             },
