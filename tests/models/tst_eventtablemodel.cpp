@@ -79,6 +79,34 @@ private slots:
         QCOMPARE(model.eventAt(0)->position, 1);
     }
 
+    void firstRowsReadyOncePerFilterWithRowsShown()
+    {
+        EventTableModel model;
+        QList<std::pair<int, bool>> announced; // rowCount and whether row 0 was loaded, at each signal
+        connect(&model, &EventTableModel::firstRowsReady, this, [&] {
+            announced.append({ model.rowCount(), model.eventAt(0) != nullptr });
+        });
+        model.setStore(m_store);
+        QTRY_VERIFY(!model.isCounting() && announced.size() == 1);
+        QVERIFY(announced[0].first > 0);
+        QCOMPARE(announced[0].second, true);
+
+        EventFilter filter;
+        filter.type = u"CartCreated"_s; // counted by a scan: rows and the first window come from two workers
+        model.setFilter(filter);
+        QTRY_VERIFY(!model.isCounting() && announced.size() == 2);
+        QVERIFY(announced[1].first > 0);
+        QCOMPARE(announced[1].second, true);
+        QCOMPARE(model.eventAt(0)->type, u"CartCreated"_s);
+
+        filter.type = u"NoSuchType"_s;
+        model.setFilter(filter);
+        QTRY_VERIFY(!model.isCounting() && announced.size() == 3);
+        QCOMPARE(announced[2], std::make_pair(0, false));
+        QTest::qWait(50);
+        QCOMPARE(announced.size(), 3);
+    }
+
     void placeholderUntilWindowArrives()
     {
         EventTableModel model;

@@ -33,8 +33,9 @@ public:
     QString storePath() const { return m_storePath; }
     StoreInfo storeInfo() const { return m_storeInfo; }
 
-    // What File > Open does with the chosen file: checks the store with describe() on a worker
-    // first, and only then shows it. A store that cannot be read leaves the current one open.
+    // What File > Open does with the chosen file: opens the store on a worker first (file checks,
+    // schema detection), and only then shows it; its counts follow. A store that cannot be read
+    // leaves the current one open.
     void openStore(const QString& path);
     // Opens the demo store in AppDataLocation, writing it first (with a progress dialog) if needed.
     void openDemoStore();
