@@ -114,17 +114,7 @@ void EventTableModel::startCounting()
         if (generation != m_generation)
             return;
         m_directory.anchors.append(anchors);
-        const qint64 rows = std::min<qint64>(rowsSoFar, std::numeric_limits<int>::max());
-        if (rows > m_directory.rows) {
-            const bool first = m_directory.rows == 0;
-            beginInsertRows({}, int(m_directory.rows), int(rows - 1));
-            m_directory.rows = rows;
-            endInsertRows();
-            if (first) {
-                requestWindow(0);
-                announceFirstRows();
-            }
-        }
+        growRows(std::min<qint64>(rowsSoFar, std::numeric_limits<int>::max()));
         emit rowsCounted(m_directory.rows, false);
     };
 
@@ -175,16 +165,7 @@ void EventTableModel::appendDenseRows(qint64 total)
 {
     const qint64 slice = m_directory.rows == 0 ? (1 << 16) : (1 << 20);
     const qint64 rows = std::min(total, m_directory.rows + slice);
-    if (rows > m_directory.rows) {
-        const bool first = m_directory.rows == 0;
-        beginInsertRows({}, int(m_directory.rows), int(rows - 1));
-        m_directory.rows = rows;
-        endInsertRows();
-        if (first) {
-            requestWindow(0);
-            announceFirstRows();
-        }
-    }
+    growRows(rows);
     if (rows < total) {
         emit rowsCounted(rows, false);
         const quint64 generation = m_generation;
@@ -201,6 +182,21 @@ void EventTableModel::appendDenseRows(qint64 total)
 
 // firstRowsReady() once per filter: when the first window is in and rows to show it exist (the two
 // arrive from different workers, in either order), or when counting found no row at all.
+// Rows appear as counting finds them; the first ones may complete the first page.
+void EventTableModel::growRows(qint64 rows)
+{
+    if (rows <= m_directory.rows)
+        return;
+    const bool first = m_directory.rows == 0;
+    beginInsertRows({}, int(m_directory.rows), int(rows - 1));
+    m_directory.rows = rows;
+    endInsertRows();
+    if (first) {
+        requestWindow(0);
+        announceFirstRows();
+    }
+}
+
 // One message per filter: the count and the windows fail together when the store goes bad.
 void EventTableModel::reportError(const QString& message)
 {

@@ -81,6 +81,7 @@ private:
     void reset();
     void startCounting();
     void appendDenseRows(qint64 total);
+    void growRows(qint64 rows);
     void announceFirstRows();
     void reportError(const QString& message);
     void requestWindow(int window) const;
