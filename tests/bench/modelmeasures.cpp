@@ -148,20 +148,10 @@ Measurement tableJumps(
             return StoreError { StoreError::Kind::Query, error.isEmpty() ? u"the located rows did not load"_s : error };
         return elapsedMs(timer);
     };
-    QRandomGenerator warmup(7);
-    for (int i = 0; i < settings.warmupJumps(); ++i) {
-        if (const auto ms = jumpOnce(warmup); !ms)
-            return failedWith(row, ms.error().message);
-    }
-    QRandomGenerator random(42); // the same targets as the core jumps
-    QList<double> samples;
-    for (int i = 0; i < settings.jumps(); ++i) {
-        const auto ms = jumpOnce(random);
-        if (!ms)
-            return failedWith(row, ms.error().message);
-        samples.append(*ms);
-    }
-    const Stats stats = Stats::of(samples);
+    const auto sampled = sampleJumps(settings.warmupJumps(), settings.jumps(), jumpOnce);
+    if (!sampled)
+        return failedWith(row, sampled.error().message);
+    const Stats& stats = *sampled;
     row.value = stats.p95;
     row.figure = u"median %1, p95 %2 (%3 jumps)"_s.arg(formatMs(stats.median), formatMs(stats.p95)).arg(stats.count);
     row.verdict = atMost(stats.p95, kJumpP95Ms);

@@ -50,4 +50,22 @@ Result<Stats> warmThenTime(int runs, const std::function<Result<double>()>& run)
     return Stats::of(samples);
 }
 
+Result<Stats> sampleJumps(int warmups, int samples, const std::function<Result<double>(QRandomGenerator&)>& jumpOnce)
+{
+    QRandomGenerator warmup(7);
+    for (int i = 0; i < warmups; ++i) {
+        if (const auto ms = jumpOnce(warmup); !ms)
+            return ms.error();
+    }
+    QRandomGenerator random(42);
+    QList<double> timings;
+    for (int i = 0; i < samples; ++i) {
+        const auto ms = jumpOnce(random);
+        if (!ms)
+            return ms.error();
+        timings.append(*ms);
+    }
+    return Stats::of(timings);
+}
+
 } // namespace EventScope::Bench

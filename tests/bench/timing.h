@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QList>
+#include <QRandomGenerator>
 #include <functional>
 
 namespace EventScope::Bench {
@@ -34,5 +35,9 @@ struct Stats
 // One untimed warm-up call of `run` (it returns its own time in ms), then `runs` timed calls;
 // the first error ends it.
 Result<Stats> warmThenTime(int runs, const std::function<Result<double>()>& run);
+
+// Random jumps: `warmups` untimed calls of `jumpOnce` (it returns its own time in ms), then `samples`
+// timed ones. The targets come from fixed seeds, so every run, core or model, jumps to the same places.
+Result<Stats> sampleJumps(int warmups, int samples, const std::function<Result<double>(QRandomGenerator&)>& jumpOnce);
 
 } // namespace EventScope::Bench
