@@ -21,10 +21,16 @@ struct StoreError
         Cancelled, // the user or a newer request stopped it
         InvalidArgument, // a caller passed something unusable (a bad regex, say)
         Io, // any other failure of the medium
+        Connection, // the server cannot be reached, or went away
+        Authentication, // the server refused the credentials (a password may be asked for)
+        Permission, // the session may not read a table
+        ServerFault, // the server failed a query for its own reasons (out of memory, shutting down, ...)
+        Timeout, // the statement timeout or a connect timeout ran out
     };
 
     Kind kind = Kind::Query;
     QString message;
+    QString sqlState; // PostgreSQL's five-character SQLSTATE, when the server sent one
 
     static StoreError cancelled();
 };

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace EventScope {
+
+// The rows of one running query, read forward one at a time. A backend streams them (SQLite steps its
+// statement; PostgreSQL reads in single-row mode), so memory does not grow with the result.
+// Accessors read the current row and behave alike on every backend:
+// - int64(): integer columns (and booleans, 0/1);
+// - text(): text columns as UTF-8, also uuid and json/jsonb as their text;
+// - bytes(): a blob/bytea as its bytes; a text or json column as its UTF-8 bytes.
+// A connection runs one query at a time: destroy (or read to the end) a SqlRows before the next query.
+class SqlRows
+{
+public:
+    virtual ~SqlRows() = default;
+
+    // True when a row is ready, false at the end; an error when the query failed or was interrupted.
+    virtual Result<bool> next() = 0;
+
+    virtual int columnCount() const = 0;
+    virtual bool isNull(int column) const = 0;
+    virtual qint64 int64(int column) const = 0;
+    virtual double real(int column) const = 0;
+    virtual QString text(int column) const = 0;
+    virtual QByteArray bytes(int column) const = 0;
+};
+
+} // namespace EventScope
