@@ -3,7 +3,7 @@
 #include "exitcode.h"
 #include "output.h"
 
-#include <core/store/storeopener.h>
+#include <core/dialects/storeopener.h>
 
 using namespace Qt::StringLiterals;
 

@@ -1,15 +1,12 @@
 #include "nativestore.h"
 
 #include "../model/category.h"
-#include "../store/sqlite/sqlitedatabase.h"
-#include "../store/sqlite/sqlitestatement.h"
+#include "../model/streampattern.h"
 #include "nativeschema.h"
+#include "sqlrowreader.h"
 
-#include <QRegularExpression>
+#include <QMap>
 #include <QUuid>
-#include <variant>
-
-#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 
@@ -17,86 +14,19 @@ namespace EventScope {
 
 namespace {
 
-using Bind = std::variant<qint64, QString>;
-using Query = NativeStore::Query;
-
-// SQL functions registered on our read-only connection (they write nothing):
-// es_category(name) is the default category rule; regexp() backs the REGEXP operator.
-void categoryFunction(sqlite3_context* context, int, sqlite3_value** argv)
+QString eventIdText(const SqlRows& row, int column, bool isBlob)
 {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-    const QString name = QString::fromUtf8(text, sqlite3_value_bytes(argv[0]));
-    const QByteArray category = defaultCategoryOf(name).toUtf8();
-    sqlite3_result_text(context, category.constData(), int(category.size()), SQLITE_TRANSIENT);
-}
-
-void regexpFunction(sqlite3_context* context, int, sqlite3_value** argv)
-{
-    auto* pattern = static_cast<QRegularExpression*>(sqlite3_get_auxdata(context, 0));
-    if (!pattern) {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-        pattern = new QRegularExpression(
-            QString::fromUtf8(text, sqlite3_value_bytes(argv[0])), QRegularExpression::UseUnicodePropertiesOption);
-        sqlite3_set_auxdata(context, 0, pattern, [](void* p) { delete static_cast<QRegularExpression*>(p); });
-        pattern = static_cast<QRegularExpression*>(sqlite3_get_auxdata(context, 0));
-        if (!pattern) {
-            sqlite3_result_error_nomem(context);
-            return;
-        }
+    if (isBlob) {
+        const QByteArray bytes = row.bytes(column);
+        if (bytes.size() == 16)
+            return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
     }
-    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
-    const QString subject = QString::fromUtf8(text, sqlite3_value_bytes(argv[1]));
-    sqlite3_result_int(context, pattern->match(subject).hasMatch() ? 1 : 0);
-}
-
-constexpr char kCategoryExpr[] = "coalesce(category, es_category(name))";
-// The stream ids of a category (bound twice): the first half uses streams_by_category, the second
-// derives the category of streams that leave the column empty.
-constexpr char kCategoryMembers[]
-    = "SELECT stream_id FROM streams WHERE category = ?"
-      " UNION ALL SELECT stream_id FROM streams WHERE category IS NULL AND es_category(name) = ?";
-
-QString eventIdText(const SqliteStatement& row, int column)
-{
-    if (row.isBlob(column) && row.bytesSize(column) == 16)
-        return QUuid::fromRfc4122(row.bytes(column)).toString(QUuid::WithoutBraces);
     return row.text(column);
 }
 
-void bindAll(SqliteStatement& statement, const QList<Bind>& binds)
+QString quotedIdentifier(const QString& name)
 {
-    int index = 1;
-    for (const Bind& value : binds) {
-        if (const auto* number = std::get_if<qint64>(&value))
-            statement.bind(index++, *number);
-        else
-            statement.bind(index++, std::get<QString>(value));
-    }
-}
-
-// Ends the statements a public call used when it returns, on every path: see SqliteDatabase::finishStatements().
-class FinishStatements
-{
-public:
-    explicit FinishStatements(SqliteDatabase& database)
-        : m_database(database)
-    { }
-    ~FinishStatements() { m_database.finishStatements(); }
-    FinishStatements(const FinishStatements&) = delete;
-    FinishStatements& operator=(const FinishStatements&) = delete;
-
-private:
-    SqliteDatabase& m_database;
-};
-
-std::optional<StoreError> checkPattern(const QString& pattern)
-{
-    const QRegularExpression expression(pattern);
-    if (expression.isValid())
-        return std::nullopt;
-    return StoreError { StoreError::Kind::InvalidArgument,
-        u"invalid regular expression '%1': %2 at offset %3"_s.arg(pattern, expression.errorString())
-            .arg(expression.patternErrorOffset()) };
+    return u'"' + QString(name).replace(u"\""_s, u"\"\""_s) + u'"';
 }
 
 } // namespace
@@ -104,205 +34,298 @@ std::optional<StoreError> checkPattern(const QString& pattern)
 struct NativeStore::WhereClause
 {
     QStringList conditions;
-    QList<Bind> binds;
+    QList<SqlValue> binds;
     bool matchesNothing = false; // e.g. the stream does not exist
-    QString index; // an index the events table must be read through, when SQLite would pick a worse one
+    QString index; // SQLite: an index the events table must be read through, when SQLite would pick a worse one
 
     QString indexHint() const { return index.isEmpty() ? QString() : u" INDEXED BY "_s + index; }
     QString sql() const { return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s); }
 };
 
-int NativeStore::detect(SqliteDatabase& database)
+std::optional<DialectMatch> NativeStore::detect(Connection& connection)
 {
-    const FinishStatements finish(database);
-    const QStringList tables = database.tableNames();
-    if (!tables.contains(u"events"_s) || !tables.contains(u"streams"_s))
-        return 0;
-    const QStringList eventColumns = database.columnNames(u"events"_s);
-    const QStringList streamColumns = database.columnNames(u"streams"_s);
+    const auto tables = connection.tables();
+    if (!tables)
+        return std::nullopt;
+    // The schema that holds both tables: SQLite has one; on PostgreSQL `public` wins, then the first in order.
+    std::optional<QString> schema;
+    for (const TableName& events : *tables) {
+        if (events.name != u"events"_s || !tables->contains(TableName { events.schema, u"streams"_s }))
+            continue;
+        if (!schema || events.schema == u"public"_s)
+            schema = events.schema;
+    }
+    if (!schema)
+        return std::nullopt;
+    const auto names = [&connection, &schema](const char* table) {
+        QStringList names;
+        if (const auto columns = connection.columns(TableName { *schema, QString::fromLatin1(table) })) {
+            for (const ColumnInfo& column : *columns)
+                names.append(column.name);
+        }
+        return names;
+    };
+    const QStringList eventColumns = names("events");
+    const QStringList streamColumns = names("streams");
     for (const char* column : { "position", "stream_id", "version", "type", "time", "event_id", "data", "metadata" }) {
         if (!eventColumns.contains(QLatin1StringView(column)))
-            return 0;
+            return std::nullopt;
     }
     for (const char* column : { "stream_id", "name", "event_count", "last_version", "last_time" }) {
         if (!streamColumns.contains(QLatin1StringView(column)))
-            return 0;
+            return std::nullopt;
     }
-    if (tables.contains(u"eventscope_meta"_s)) {
-        if (SqliteStatement* marker = database.prepare(u"SELECT value FROM eventscope_meta WHERE key = 'schema'"_s)) {
-            if (marker->step() == SqliteStatement::Step::Row
-                && marker->text(0) == QLatin1StringView(NativeSchema::kSchemaName))
-                return 100;
-        }
+    const QString prefix = schema->isEmpty() ? QString() : quotedIdentifier(*schema) + u'.';
+    int confidence = 80;
+    if (tables->contains(TableName { *schema, u"eventscope_meta"_s })) {
+        forEachRow(connection,
+            SqlQuery { u"SELECT value FROM %1eventscope_meta WHERE key = 'schema'"_s.arg(prefix), {} },
+            [&confidence](const SqlRows& row) {
+                if (row.text(0) == QLatin1StringView(NativeSchema::kSchemaName))
+                    confidence = 100;
+                return false;
+            });
     }
-    return 80;
+    connection.endRead();
+    const QString where = schema->isEmpty() ? QString() : u" in schema %1"_s.arg(*schema);
+    return DialectMatch { QString::fromLatin1(kName), confidence,
+        u"EventScope's native tables events and streams%1"_s.arg(where),
+        [schema = *schema](std::unique_ptr<Connection> connection) -> std::unique_ptr<EventStore> {
+            return std::make_unique<NativeStore>(std::move(connection), schema);
+        } };
 }
 
-NativeStore::NativeStore(std::unique_ptr<SqliteDatabase> database)
-    : m_database(std::move(database))
+NativeStore::NativeStore(std::unique_ptr<Connection> connection, QString schema)
+    : EventStore(std::move(connection))
+    , m_schema(std::move(schema))
 {
-    sqlite3* db = m_database->handle();
-    sqlite3_create_function_v2(
-        db, "es_category", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, categoryFunction, nullptr, nullptr, nullptr);
-    sqlite3_create_function_v2(
-        db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexpFunction, nullptr, nullptr, nullptr);
-    m_hasSnapshots = m_database->tableNames().contains(u"snapshots"_s);
+    if (const auto tables = this->connection().tables())
+        m_hasSnapshots = tables->contains(TableName { m_schema, u"snapshots"_s });
+    this->connection().endRead();
 }
 
 NativeStore::~NativeStore() = default;
 
-QString NativeStore::location() const
-{
-    return m_database->path();
-}
-
 QString NativeStore::dialectName() const
 {
-    return u"eventscope"_s;
+    return QString::fromLatin1(kName);
 }
 
-Result<qint64> NativeStore::singleInt(const QString& sql)
+QString NativeStore::table(const char* name) const
 {
-    SqliteStatement* statement = m_database->prepare(sql);
-    if (!statement || statement->step() == SqliteStatement::Step::Failed)
-        return m_database->lastError();
-    return statement->int64(0);
+    const QString table = QString::fromLatin1(name);
+    return m_schema.isEmpty() ? table : quotedIdentifier(m_schema) + u'.' + table;
 }
 
-Result<StoreInfo> NativeStore::describe()
+// The category column, or the default rule (defaultCategoryOf: the text before the first '-') when it is NULL.
+QString NativeStore::categoryExpression() const
 {
-    const FinishStatements finish(*m_database);
+    return isSqlite()
+        ? u"coalesce(category, CASE WHEN instr(name, '-') > 0 THEN substr(name, 1, instr(name, '-') - 1) ELSE name END)"_s
+        : u"coalesce(category, split_part(name, '-', 1))"_s;
+}
+
+// The stream ids of a category (bind the category twice): the first half uses streams_by_category, the second
+// derives the category of streams that leave the column empty.
+QString NativeStore::categoryMembers() const
+{
+    return u"SELECT stream_id FROM %1 WHERE category = ? UNION ALL SELECT stream_id FROM %1"
+           " WHERE category IS NULL AND %2 = ?"_s.arg(table("streams"), categoryExpression());
+}
+
+std::optional<QString> NativeStore::patternCondition(const QString& pattern) const
+{
+    if (isSqlite())
+        return u"name REGEXP ?"_s; // SqliteConnection backs REGEXP with QRegularExpression
+    if (StreamPattern(pattern).postgresForm())
+        return u"name ~ ?"_s;
+    return std::nullopt;
+}
+
+Result<StoreInfo> NativeStore::readInfo()
+{
     StoreInfo info;
-    info.location = location();
+    info.location = location().toString();
     info.dialect = dialectName();
-    SqliteStatement* counts
-        = m_database->prepare(u"SELECT count(*), coalesce(sum(event_count), 0), count(DISTINCT %1) FROM streams"_s.arg(
-            QLatin1StringView(kCategoryExpr)));
-    if (!counts || counts->step() != SqliteStatement::Step::Row)
-        return m_database->lastError();
-    info.streams = counts->int64(0);
-    info.events = counts->int64(1);
-    info.categories = counts->int64(2);
-
-    // Each min/max in its own subquery, so SQLite answers it with one seek on an index.
-    SqliteStatement* bounds
-        = m_database->prepare(u"SELECT (SELECT min(time) FROM events), (SELECT max(time) FROM events),"
-                              " (SELECT min(position) FROM events), (SELECT max(position) FROM events)"_s);
-    if (!bounds || bounds->step() != SqliteStatement::Step::Row)
-        return m_database->lastError();
-    if (!bounds->isNull(0)) {
-        info.firstTimeMs = bounds->int64(0);
-        info.lastTimeMs = bounds->int64(1);
-        info.firstPosition = bounds->int64(2);
-        info.lastPosition = bounds->int64(3);
-    }
+    Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT count(*), coalesce(sum(event_count), 0), count(DISTINCT %1) FROM %2"_s.arg(
+                       categoryExpression(), table("streams")),
+            {} },
+        [&info](const SqlRows& row) {
+            info.streams = row.int64(0);
+            info.events = row.int64(1);
+            info.categories = row.int64(2);
+            return false;
+        });
+    if (!status)
+        return status.error();
+    // Each min/max in its own subquery, so the database answers it with one seek on an index.
+    const QString events = table("events");
+    status = forEachRow(connection(),
+        SqlQuery { u"SELECT (SELECT min(time) FROM %1), (SELECT max(time) FROM %1),"
+                   " (SELECT min(position) FROM %1), (SELECT max(position) FROM %1)"_s.arg(events),
+            {} },
+        [&info](const SqlRows& row) {
+            if (!row.isNull(0)) {
+                info.firstTimeMs = row.int64(0);
+                info.lastTimeMs = row.int64(1);
+                info.firstPosition = row.int64(2);
+                info.lastPosition = row.int64(3);
+            }
+            return false;
+        });
+    if (!status)
+        return status.error();
     if (m_hasSnapshots) {
-        const Result<qint64> snapshots = singleInt(u"SELECT count(*) FROM snapshots"_s);
+        const auto snapshots
+            = firstInt(connection(), SqlQuery { u"SELECT count(*) FROM %1"_s.arg(table("snapshots")), {} });
         if (!snapshots)
             return snapshots.error();
-        info.snapshots = *snapshots;
+        info.snapshots = snapshots->value_or(0);
     }
     return info;
 }
 
-Result<QList<CategoryInfo>> NativeStore::categories(const QString& streamPattern)
+Result<QList<CategoryInfo>> NativeStore::readCategories(const CategoryQuery& query)
 {
-    const FinishStatements finish(*m_database);
-    if (auto error = checkPattern(streamPattern))
-        return *error;
-    const QString where = streamPattern.isEmpty() ? QString() : u" WHERE name REGEXP ?1"_s;
-    SqliteStatement* statement
-        = m_database->prepare(u"SELECT %1 AS c, count(*), sum(event_count) FROM streams%2 GROUP BY c ORDER BY c"_s.arg(
-            QLatin1StringView(kCategoryExpr), where));
-    if (!statement)
-        return m_database->lastError();
-    if (!streamPattern.isEmpty())
-        statement->bind(1, streamPattern);
     QList<CategoryInfo> result;
-    for (;;) {
-        switch (statement->step()) {
-        case SqliteStatement::Step::Row:
-            result.append(CategoryInfo { statement->text(0), statement->int64(1), statement->int64(2) });
-            continue;
-        case SqliteStatement::Step::Done:
-            return result;
-        case SqliteStatement::Step::Failed:
-            return m_database->lastError();
+    const std::optional<QString> match
+        = query.pattern.isEmpty() ? std::optional(QString()) : patternCondition(query.pattern);
+    if (!match) {
+        // The backend reads this pattern differently: group the matching streams here.
+        auto streams = readStreamsMatchingHere(StreamQuery { query.pattern, {}, {}, {} });
+        if (!streams)
+            return streams.error();
+        QMap<QString, CategoryInfo> byName;
+        for (const StreamInfo& stream : *streams) {
+            if (query.after && stream.category <= *query.after)
+                continue;
+            CategoryInfo& category = byName[stream.category];
+            category.category = stream.category;
+            ++category.streams;
+            category.events += stream.events;
         }
+        for (const CategoryInfo& category : std::as_const(byName)) {
+            if (query.limit && result.size() >= *query.limit)
+                break;
+            result.append(category);
+        }
+        return result;
     }
+    QStringList conditions;
+    QList<SqlValue> binds;
+    if (!query.pattern.isEmpty()) {
+        conditions.append(*match);
+        binds.append(query.pattern);
+    }
+    QString sql = u"SELECT c, count(*), sum(event_count) FROM (SELECT %1 AS c, event_count FROM %2%3) AS s"_s.arg(
+        categoryExpression(), table("streams"),
+        conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s));
+    if (query.after) {
+        sql += u" WHERE c > ?"_s;
+        binds.append(*query.after);
+    }
+    sql += u" GROUP BY c ORDER BY c"_s;
+    if (query.limit) {
+        sql += u" LIMIT ?"_s;
+        binds.append(qint64(*query.limit));
+    }
+    const Status status = forEachRow(connection(), SqlQuery { sql, binds }, [&result](const SqlRows& row) {
+        result.append(CategoryInfo { row.text(0), row.int64(1), row.int64(2) });
+        return true;
+    });
+    if (!status)
+        return status.error();
+    return result;
 }
 
-Result<QList<StreamInfo>> NativeStore::streams(const StreamQuery& query)
+Result<QList<StreamInfo>> NativeStore::readStreams(const StreamQuery& query)
 {
-    const FinishStatements finish(*m_database);
-    if (auto error = checkPattern(query.pattern))
-        return *error;
-    QStringList conditions;
-    QList<Bind> binds;
+    std::optional<QString> match;
     if (!query.pattern.isEmpty()) {
-        conditions.append(u"name REGEXP ?"_s);
+        match = patternCondition(query.pattern);
+        if (!match)
+            return readStreamsMatchingHere(query);
+    }
+    QStringList conditions;
+    QList<SqlValue> binds;
+    if (match) {
+        conditions.append(*match);
         binds.append(query.pattern);
     }
     if (!query.category.isEmpty()) {
-        conditions.append(QLatin1StringView(kCategoryExpr) + u" = ?"_s);
+        conditions.append(categoryExpression() + u" = ?"_s);
         binds.append(query.category);
     }
     if (query.after) {
         conditions.append(u"name > ?"_s);
         binds.append(*query.after);
     }
-    QString sql
-        = u"SELECT name, %1, event_count, last_version, last_time FROM streams"_s.arg(QLatin1StringView(kCategoryExpr));
+    QString sql = u"SELECT name, %1, event_count, last_version, last_time FROM %2"_s.arg(
+        categoryExpression(), table("streams"));
     if (!conditions.isEmpty())
         sql += u" WHERE "_s + conditions.join(u" AND "_s);
-    sql += u" ORDER BY name LIMIT ?"_s;
-    binds.append(qint64(query.limit));
-
-    SqliteStatement* statement = m_database->prepare(sql);
-    if (!statement)
-        return m_database->lastError();
-    bindAll(*statement, binds);
+    sql += u" ORDER BY name"_s;
+    if (query.limit) {
+        sql += u" LIMIT ?"_s;
+        binds.append(qint64(*query.limit));
+    }
     QList<StreamInfo> result;
+    const Status status = forEachRow(connection(), SqlQuery { sql, binds }, [&result](const SqlRows& row) {
+        result.append(StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.int64(4) });
+        return true;
+    });
+    if (!status)
+        return status.error();
+    return result;
+}
+
+// Streams whose names match a pattern the database cannot match itself: read every stream of the query's
+// other conditions in name order, keyset pages of a thousand, and test each name here.
+Result<QList<StreamInfo>> NativeStore::readStreamsMatchingHere(const StreamQuery& query)
+{
+    const StreamPattern pattern(query.pattern);
+    QList<StreamInfo> result;
+    StreamQuery page { {}, query.category, query.after, 1000 };
     for (;;) {
-        switch (statement->step()) {
-        case SqliteStatement::Step::Row:
-            result.append(StreamInfo { statement->text(0), statement->text(1), statement->int64(2), statement->int64(3),
-                statement->int64(4) });
-            continue;
-        case SqliteStatement::Step::Done:
-            return result;
-        case SqliteStatement::Step::Failed:
-            return m_database->lastError();
+        auto streams = readStreams(page);
+        if (!streams)
+            return streams.error();
+        for (const StreamInfo& stream : std::as_const(*streams)) {
+            if (!pattern.matches(stream.stream))
+                continue;
+            result.append(stream);
+            if (query.limit && result.size() >= *query.limit)
+                return result;
         }
+        if (streams->size() < *page.limit)
+            return result;
+        page.after = streams->constLast().stream;
+        if (connection().isInterrupted())
+            return StoreError::cancelled();
     }
 }
 
-Result<QStringList> NativeStore::eventTypes()
+Result<QStringList> NativeStore::readEventTypes()
 {
-    const FinishStatements finish(*m_database);
     // One index seek per distinct type instead of a DISTINCT over every row of the index.
     QStringList types;
-    SqliteStatement* first = m_database->prepare(u"SELECT type FROM events ORDER BY type LIMIT 1"_s);
-    if (!first)
-        return m_database->lastError();
-    SqliteStatement::Step step = first->step();
-    if (step == SqliteStatement::Step::Failed)
-        return m_database->lastError();
-    if (step == SqliteStatement::Step::Done)
-        return types;
-    types.append(first->text(0));
-    SqliteStatement* next = m_database->prepare(u"SELECT type FROM events WHERE type > ?1 ORDER BY type LIMIT 1"_s);
-    if (!next)
-        return m_database->lastError();
+    const QString events = table("events");
+    std::optional<QString> last;
     for (;;) {
-        next->reset();
-        next->bind(1, types.constLast());
-        step = next->step();
-        if (step == SqliteStatement::Step::Failed)
-            return m_database->lastError();
-        if (step == SqliteStatement::Step::Done)
+        SqlQuery query { u"SELECT type FROM %1 ORDER BY type LIMIT 1"_s.arg(events), {} };
+        if (last)
+            query = SqlQuery { u"SELECT type FROM %1 WHERE type > ? ORDER BY type LIMIT 1"_s.arg(events), { *last } };
+        last.reset();
+        const Status status = forEachRow(connection(), query, [&last](const SqlRows& row) {
+            last = row.text(0);
+            return false;
+        });
+        if (!status)
+            return status.error();
+        if (!last)
             return types;
-        types.append(next->text(0));
+        types.append(*last);
     }
 }
 
@@ -310,69 +333,53 @@ Result<std::optional<qint64>> NativeStore::streamIdOf(const QString& name)
 {
     if (auto cached = m_streamIds.find(name); cached != m_streamIds.end())
         return *cached;
-    SqliteStatement* statement = m_database->prepare(u"SELECT stream_id FROM streams WHERE name = ?1"_s);
-    if (!statement)
-        return m_database->lastError();
-    statement->bind(1, name);
-    const SqliteStatement::Step step = statement->step();
-    if (step == SqliteStatement::Step::Failed)
-        return m_database->lastError();
-    const std::optional<qint64> id
-        = step == SqliteStatement::Step::Row ? std::optional(statement->int64(0)) : std::nullopt;
+    const auto id = firstInt(
+        connection(), SqlQuery { u"SELECT stream_id FROM %1 WHERE name = ?"_s.arg(table("streams")), { name } });
+    if (!id)
+        return id.error();
     // Only hits are kept: a stream missing now may be written later by the store's own application.
-    if (id)
-        m_streamIds.insert(name, id);
-    return id;
+    if (*id)
+        m_streamIds.insert(name, *id);
+    return *id;
 }
 
-NativeStore::Query NativeStore::positionAtTimeQuery(qint64 timeMs)
+SqlQuery NativeStore::positionAtTimeQuery(qint64 timeMs) const
 {
-    return Query { u"SELECT position FROM events WHERE time >= ? ORDER BY time, position LIMIT 1"_s, { timeMs } };
+    return SqlQuery { u"SELECT position FROM %1 WHERE time >= ? ORDER BY time, position LIMIT 1"_s.arg(table("events")),
+        { timeMs } };
 }
 
 Result<std::optional<qint64>> NativeStore::positionAtTime(qint64 timeMs)
 {
-    const Query query = positionAtTimeQuery(timeMs);
-    SqliteStatement* statement = m_database->prepare(query.sql);
-    if (!statement)
-        return m_database->lastError();
-    bindAll(*statement, query.binds);
-    switch (statement->step()) {
-    case SqliteStatement::Step::Row:
-        return std::optional(statement->int64(0));
-    case SqliteStatement::Step::Done:
-        return std::optional<qint64>();
-    case SqliteStatement::Step::Failed:
-        break;
-    }
-    return m_database->lastError();
+    return firstInt(connection(), positionAtTimeQuery(timeMs));
 }
 
 Result<NativeStore::CategorySize> NativeStore::categorySize(const QString& category)
 {
     if (auto cached = m_categorySizes.constFind(category); cached != m_categorySizes.cend())
         return *cached;
-    SqliteStatement* statement
-        = m_database->prepare(u"SELECT count(*), coalesce(sum(event_count), 0),"
-                              " (SELECT coalesce(sum(event_count), 0) FROM streams) FROM streams"
-                              " WHERE stream_id IN (%1)"_s.arg(QLatin1StringView(kCategoryMembers)));
-    if (!statement)
-        return m_database->lastError();
-    statement->bind(1, category);
-    statement->bind(2, category);
-    if (statement->step() != SqliteStatement::Step::Row)
-        return m_database->lastError();
-    const CategorySize size { statement->int64(0), statement->int64(1), statement->int64(2) };
+    CategorySize size;
+    const Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT count(*), coalesce(sum(event_count), 0), (SELECT coalesce(sum(event_count), 0) FROM %1)"
+                   " FROM %1 WHERE stream_id IN (%2)"_s.arg(table("streams"), categoryMembers()),
+            { category, category } },
+        [&size](const SqlRows& row) {
+            size = CategorySize { row.int64(0), row.int64(1), row.int64(2) };
+            return false;
+        });
+    if (!status)
+        return status.error();
     m_categorySizes.insert(category, size);
     return size;
 }
 
-// Builds the WHERE clause so that SQLite walks exactly one index in key order: the stream index
-// inside a stream, the type index for a type, the table itself (rowid = position) otherwise.
-// A unary '+' keeps SQLite from picking another index for a column that only filters.
+// Builds the WHERE clause so that the database walks exactly one index in key order: the stream index
+// inside a stream, the type index for a type, the table itself (SQLite: rowid = position) otherwise.
+// On SQLite a unary '+' keeps the planner from picking another index for a column that only filters.
 Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter)
 {
     WhereClause where;
+    const QString noIndex = isSqlite() ? u"+"_s : QString();
     if (!filter.stream.isEmpty()) {
         const auto streamId = streamIdOf(filter.stream);
         if (!streamId)
@@ -392,19 +399,19 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
             where.matchesNothing = true;
             return where;
         }
+        const QString members = categoryMembers();
         // Two ways to read a category of C events in a store of N: along the table, testing membership
         // (a page of 256 walks about 256·N/C rows), or through its streams' index entries, sorted (about C
         // rows). The second wins when C² < 256·N: sparse categories do not walk the whole store.
         const bool small = double(size->events) * double(size->events) < 256.0 * double(size->totalEvents);
-        where.conditions.append(
-            (small ? u"e.stream_id IN (%1)"_s : u"+e.stream_id IN (%1)"_s).arg(QLatin1StringView(kCategoryMembers)));
+        where.conditions.append((small ? u"e.stream_id IN (%1)"_s : noIndex + u"e.stream_id IN (%1)"_s).arg(members));
         where.binds.append(filter.category);
         where.binds.append(filter.category);
-        if (small && filter.stream.isEmpty())
+        if (small && filter.stream.isEmpty() && isSqlite())
             where.index = u"events_by_stream"_s;
     }
     if (!filter.type.isEmpty()) {
-        where.conditions.append(filter.stream.isEmpty() ? u"e.type = ?"_s : u"+e.type = ?"_s);
+        where.conditions.append(filter.stream.isEmpty() ? u"e.type = ?"_s : noIndex + u"e.type = ?"_s);
         where.binds.append(filter.type);
     }
     // Times grow with positions in this schema (docs/native-schema.md), so a time range is also a
@@ -419,7 +426,7 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
         }
         where.conditions.append(u"e.position >= ?"_s);
         where.binds.append(**from);
-        where.conditions.append(u"+e.time >= ?"_s);
+        where.conditions.append(noIndex + u"e.time >= ?"_s);
         where.binds.append(*filter.sinceMs);
     }
     if (filter.untilMs) {
@@ -430,20 +437,19 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
             where.conditions.append(u"e.position < ?"_s);
             where.binds.append(**to);
         }
-        where.conditions.append(u"+e.time < ?"_s);
+        where.conditions.append(noIndex + u"e.time < ?"_s);
         where.binds.append(*filter.untilMs);
     }
     return where;
 }
 
-Result<std::optional<NativeStore::Query>> NativeStore::readEventsQuery(const EventPageRequest& request)
+Result<std::optional<SqlQuery>> NativeStore::readEventsQuery(const EventPageRequest& request)
 {
-    const FinishStatements finish(*m_database);
     Result<WhereClause> where = whereFor(request.filter);
     if (!where)
         return where.error();
     if (where->matchesNothing || request.limit <= 0)
-        return std::optional<Query>();
+        return std::optional<SqlQuery>();
     const bool forward = request.direction == ReadDirection::Forward;
     const QString key = request.filter.orderKey() == OrderKey::GlobalPosition ? u"e.position"_s : u"e.version"_s;
     if (request.start) {
@@ -456,18 +462,21 @@ Result<std::optional<NativeStore::Query>> NativeStore::readEventsQuery(const Eve
         where->conditions.append(forward ? u"e.position >= ?"_s : u"e.position <= ?"_s);
         where->binds.append(*request.fromPosition);
     }
-    // CROSS JOIN keeps events as the outer loop, read in key order; streams is a primary-key lookup per row.
-    const QString sql
-        = u"SELECT e.position, s.name, %1, e.version, e.type, e.time, e.event_id, e.data, e.metadata"
-          " FROM events e%5 CROSS JOIN streams s ON s.stream_id = e.stream_id%2 ORDER BY %3 %4 LIMIT ?"_s.arg(
-              u"s.category"_s, where->sql(), key, forward ? u"ASC"_s : u"DESC"_s, where->indexHint());
+    // SQLite: CROSS JOIN keeps events as the outer loop, read in key order; streams is a primary-key lookup
+    // per row. PostgreSQL plans the same nested loop from the LIMIT. The last column says whether the id is
+    // a 16-byte blob (SQLite stores UUIDs so); PostgreSQL's uuid reads as text.
+    const QString sql = u"SELECT e.position, s.name, s.category, e.version, e.type, e.time, %1, e.data, e.metadata, %2"
+                        " FROM %3 e%4 %5 %6 s ON s.stream_id = e.stream_id%7 ORDER BY %8 %9 LIMIT ?"_s.arg(
+                            isSqlite() ? u"e.event_id"_s : u"e.event_id::text"_s,
+                            isSqlite() ? u"typeof(e.event_id) = 'blob'"_s : u"false"_s, table("events"),
+                            where->indexHint(), isSqlite() ? u"CROSS JOIN"_s : u"JOIN"_s, table("streams"),
+                            where->sql(), key, forward ? u"ASC"_s : u"DESC"_s);
     where->binds.append(qint64(request.limit));
-    return std::optional(Query { sql, where->binds });
+    return std::optional(SqlQuery { sql, where->binds });
 }
 
-Result<EventPage> NativeStore::readEvents(const EventPageRequest& request)
+Result<EventPage> NativeStore::readPage(const EventPageRequest& request)
 {
-    const FinishStatements finish(*m_database);
     const auto query = readEventsQuery(request);
     if (!query)
         return query.error();
@@ -476,96 +485,82 @@ Result<EventPage> NativeStore::readEvents(const EventPageRequest& request)
         page.reachedEnd = true;
         return page;
     }
-    SqliteStatement* statement = m_database->prepare((*query)->sql);
-    if (!statement)
-        return m_database->lastError();
-    bindAll(*statement, (*query)->binds);
     // A caller may ask for "everything" with a huge limit; reserve for a page, not for the limit.
     page.events.reserve(qMin(request.limit, 1000));
-    for (;;) {
-        switch (statement->step()) {
-        case SqliteStatement::Step::Row: {
-            Event& event = page.events.emplace_back();
-            event.position = statement->int64(0);
-            event.stream = statement->text(1);
-            // A NULL category is derived here rather than by es_category() in SQL: a call back per row
-            // from SQLite into Qt cost a fifth of the decode time.
-            event.category = statement->isNull(2) ? defaultCategoryOf(event.stream) : statement->text(2);
-            event.version = statement->int64(3);
-            event.type = statement->text(4);
-            event.timeMs = statement->int64(5);
-            event.id = eventIdText(*statement, 6);
-            event.data = statement->bytes(7);
-            event.metadata = statement->bytes(8);
-            continue;
-        }
-        case SqliteStatement::Step::Done:
-            page.reachedEnd = page.events.size() < request.limit;
-            return page;
-        case SqliteStatement::Step::Failed:
-            return m_database->lastError();
-        }
-    }
+    const Status status = forEachRow(connection(), **query, [&page](const SqlRows& row) {
+        Event& event = page.events.emplace_back();
+        event.position = row.int64(0);
+        event.stream = row.text(1);
+        // A NULL category is derived here rather than in SQL: a call back per row from SQLite into Qt cost a
+        // fifth of the decode time.
+        event.category = row.isNull(2) ? defaultCategoryOf(event.stream) : row.text(2);
+        event.version = row.int64(3);
+        event.type = row.text(4);
+        event.timeMs = row.int64(5);
+        event.id = eventIdText(row, 6, row.int64(9) != 0);
+        event.data = row.bytes(7);
+        event.metadata = row.bytes(8);
+        return true;
+    });
+    if (!status)
+        return status.error();
+    page.reachedEnd = page.events.size() < request.limit;
+    return page;
 }
 
-Result<std::optional<DenseKeys>> NativeStore::denseKeys(const EventFilter& filter)
+Result<std::optional<DenseKeys>> NativeStore::readDenseKeys(const EventFilter& filter)
 {
-    const FinishStatements finish(*m_database);
     if (filter.sinceMs || filter.untilMs || !filter.type.isEmpty() || !filter.category.isEmpty())
         return std::optional<DenseKeys>();
+    SqlQuery query;
     if (filter.stream.isEmpty()) {
-        SqliteStatement* statement
-            = m_database->prepare(u"SELECT (SELECT min(position) FROM events), (SELECT max(position) FROM events),"
-                                  " (SELECT coalesce(sum(event_count), 0) FROM streams)"_s);
-        if (!statement || statement->step() != SqliteStatement::Step::Row)
-            return m_database->lastError();
-        if (statement->isNull(0))
+        const QString events = table("events");
+        query = SqlQuery { u"SELECT (SELECT min(position) FROM %1), (SELECT max(position) FROM %1),"
+                           " (SELECT coalesce(sum(event_count), 0) FROM %2)"_s.arg(events, table("streams")),
+            {} };
+    } else {
+        const auto streamId = streamIdOf(filter.stream);
+        if (!streamId)
+            return streamId.error();
+        if (!*streamId)
             return std::optional(DenseKeys { 0, 0 });
-        const qint64 first = statement->int64(0), last = statement->int64(1), count = statement->int64(2);
-        if (last - first + 1 != count)
-            return std::optional<DenseKeys>();
-        return std::optional(DenseKeys { first, count });
+        const QString events = table("events");
+        query = SqlQuery { u"SELECT (SELECT min(version) FROM %1 WHERE stream_id = ?), (SELECT max(version) FROM %1"
+                           " WHERE stream_id = ?), (SELECT event_count FROM %2 WHERE stream_id = ?)"_s.arg(
+                               events, table("streams")),
+            { **streamId, **streamId, **streamId } };
     }
-    const auto streamId = streamIdOf(filter.stream);
-    if (!streamId)
-        return streamId.error();
-    if (!*streamId)
-        return std::optional(DenseKeys { 0, 0 });
-    SqliteStatement* statement = m_database->prepare(u"SELECT (SELECT min(version) FROM events WHERE stream_id = ?1), "
-                                                     u"(SELECT max(version) FROM events WHERE stream_id = ?1),"
-                                                     " (SELECT event_count FROM streams WHERE stream_id = ?1)"_s);
-    if (!statement)
-        return m_database->lastError();
-    statement->bind(1, **streamId);
-    if (statement->step() != SqliteStatement::Step::Row)
-        return m_database->lastError();
-    if (statement->isNull(0))
-        return std::optional(DenseKeys { 0, 0 });
-    const qint64 first = statement->int64(0), last = statement->int64(1), count = statement->int64(2);
-    if (last - first + 1 != count)
-        return std::optional<DenseKeys>();
-    return std::optional(DenseKeys { first, count });
+    std::optional<DenseKeys> dense;
+    const Status status = forEachRow(connection(), query, [&dense](const SqlRows& row) {
+        if (row.isNull(0)) {
+            dense = DenseKeys { 0, 0 };
+            return false;
+        }
+        const qint64 first = row.int64(0), last = row.int64(1), count = row.int64(2);
+        if (last - first + 1 == count)
+            dense = DenseKeys { first, count };
+        return false;
+    });
+    if (!status)
+        return status.error();
+    return dense;
 }
 
-Result<std::optional<NativeStore::Query>> NativeStore::scanKeysQuery(const EventFilter& filter)
+Result<std::optional<SqlQuery>> NativeStore::scanKeysQuery(const EventFilter& filter)
 {
-    const FinishStatements finish(*m_database);
     Result<WhereClause> where = whereFor(filter);
     if (!where)
         return where.error();
     if (where->matchesNothing)
-        return std::optional<Query>();
+        return std::optional<SqlQuery>();
     const QString key = filter.orderKey() == OrderKey::GlobalPosition ? u"e.position"_s : u"e.version"_s;
-    return std::optional(Query {
-        u"SELECT %1 FROM events e%3%2 ORDER BY %1"_s.arg(key, where->sql(), where->indexHint()), where->binds });
+    return std::optional(
+        SqlQuery { u"SELECT %1 FROM %4 e%3%2 ORDER BY %1"_s.arg(key, where->sql(), where->indexHint(), table("events")),
+            where->binds });
 }
 
-Result<qint64> NativeStore::scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)
+Result<qint64> NativeStore::readKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)
 {
-    const FinishStatements finish(*m_database);
-    if (stride < 1)
-        return StoreError { StoreError::Kind::InvalidArgument,
-            u"a key scan needs a stride of at least 1, not %1"_s.arg(stride) };
     const auto query = scanKeysQuery(filter);
     if (!query)
         return query.error();
@@ -574,118 +569,82 @@ Result<qint64> NativeStore::scanKeys(const EventFilter& filter, int stride, cons
             return StoreError::cancelled();
         return qint64(0);
     }
-    SqliteStatement* statement = m_database->prepare((*query)->sql);
-    if (!statement)
-        return m_database->lastError();
-    bindAll(*statement, (*query)->binds);
-
     constexpr qint64 kRowsPerChunk = 1 << 16;
     qint64 rows = 0;
     QList<qint64> anchors;
-    for (;;) {
-        const SqliteStatement::Step step = statement->step();
-        if (step == SqliteStatement::Step::Failed)
-            return m_database->lastError();
-        if (step == SqliteStatement::Step::Done)
-            break;
+    bool stopped = false;
+    const Status status = forEachRow(connection(), **query, [&](const SqlRows& row) {
         if (rows % stride == 0)
-            anchors.append(statement->int64(0));
+            anchors.append(row.int64(0));
         ++rows;
         if (rows % kRowsPerChunk == 0) {
-            if (m_database->isInterrupted() || !sink(anchors, rows))
-                return StoreError::cancelled();
+            if (connection().isInterrupted() || !sink(anchors, rows)) {
+                stopped = true;
+                return false;
+            }
             anchors.clear();
         }
-    }
-    if (!sink(anchors, rows))
+        return true;
+    });
+    if (!status)
+        return status.error();
+    if (stopped || !sink(anchors, rows))
         return StoreError::cancelled();
     return rows;
 }
 
-Result<std::optional<NativeStore::Query>> NativeStore::keyAtPositionQuery(const EventFilter& filter, qint64 position)
+Result<std::optional<SqlQuery>> NativeStore::keyAtPositionQuery(const EventFilter& filter, qint64 position)
 {
-    const FinishStatements finish(*m_database);
     Result<WhereClause> where = whereFor(filter);
     if (!where)
         return where.error();
     if (where->matchesNothing)
-        return std::optional<Query>();
+        return std::optional<SqlQuery>();
     where->conditions.append(u"e.position >= ?"_s);
     where->binds.append(position);
     const QString key = filter.orderKey() == OrderKey::GlobalPosition ? u"e.position"_s : u"e.version"_s;
-    return std::optional(
-        Query { u"SELECT %1 FROM events e%3%2 ORDER BY %1 LIMIT 1"_s.arg(key, where->sql(), where->indexHint()),
-            where->binds });
+    return std::optional(SqlQuery {
+        u"SELECT %1 FROM %4 e%3%2 ORDER BY %1 LIMIT 1"_s.arg(key, where->sql(), where->indexHint(), table("events")),
+        where->binds });
 }
 
-Result<std::optional<qint64>> NativeStore::keyAtPosition(const EventFilter& filter, qint64 position)
+Result<std::optional<qint64>> NativeStore::readKeyAtPosition(const EventFilter& filter, qint64 position)
 {
-    const FinishStatements finish(*m_database);
     const auto query = keyAtPositionQuery(filter, position);
     if (!query)
         return query.error();
     if (!*query)
         return std::optional<qint64>();
-    SqliteStatement* statement = m_database->prepare((*query)->sql);
-    if (!statement)
-        return m_database->lastError();
-    bindAll(*statement, (*query)->binds);
-    switch (statement->step()) {
-    case SqliteStatement::Step::Row:
-        return std::optional(statement->int64(0));
-    case SqliteStatement::Step::Done:
-        return std::optional<qint64>();
-    case SqliteStatement::Step::Failed:
-        break;
-    }
-    return m_database->lastError();
+    return firstInt(connection(), **query);
 }
 
-Result<std::optional<qint64>> NativeStore::keyAtTime(const EventFilter& filter, qint64 timeMs)
+Result<std::optional<qint64>> NativeStore::readKeyAtTime(const EventFilter& filter, qint64 timeMs)
 {
-    const FinishStatements finish(*m_database);
     const auto position = positionAtTime(timeMs);
     if (!position)
         return position.error();
     if (!*position)
         return std::optional<qint64>();
-    return keyAtPosition(filter, **position);
+    return readKeyAtPosition(filter, **position);
 }
 
-Result<QList<Snapshot>> NativeStore::snapshots(const QString& stream)
+Result<QList<Snapshot>> NativeStore::readSnapshots(const QString& stream)
 {
-    const FinishStatements finish(*m_database);
     QList<Snapshot> result;
     if (!m_hasSnapshots)
         return result;
-    SqliteStatement* statement = m_database->prepare(
-        u"SELECT sn.version, sn.time, sn.state FROM snapshots sn"
-        " WHERE sn.stream_id = (SELECT stream_id FROM streams WHERE name = ?1) ORDER BY sn.version"_s);
-    if (!statement)
-        return m_database->lastError();
-    statement->bind(1, stream);
-    for (;;) {
-        switch (statement->step()) {
-        case SqliteStatement::Step::Row:
-            result.append(Snapshot { stream, statement->int64(0), statement->int64(1), statement->bytes(2) });
-            continue;
-        case SqliteStatement::Step::Done:
-            return result;
-        case SqliteStatement::Step::Failed:
-            return m_database->lastError();
-        }
-    }
-}
-
-void NativeStore::interrupt()
-{
-    m_database->interrupt();
-}
-
-void NativeStore::clearInterrupt()
-{
-    m_database->finishStatements();
-    m_database->clearInterrupt();
+    const Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT sn.version, sn.time, sn.state FROM %1 sn"
+                   " WHERE sn.stream_id = (SELECT stream_id FROM %2 WHERE name = ?) ORDER BY sn.version"_s.arg(
+                       table("snapshots"), table("streams")),
+            { stream } },
+        [&result, &stream](const SqlRows& row) {
+            result.append(Snapshot { stream, row.int64(0), row.int64(1), row.bytes(2) });
+            return true;
+        });
+    if (!status)
+        return status.error();
+    return result;
 }
 
 } // namespace EventScope

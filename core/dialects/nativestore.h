@@ -1,72 +1,74 @@
 #pragma once
 
 #include "../store/eventstore.h"
+#include "dialect.h"
 
 #include <QHash>
 #include <memory>
-#include <variant>
 
 namespace EventScope {
 
-class SqliteDatabase;
-
-// The dialect of EventScope's own schema (nativeschema.h, docs/native-schema.md) over the
-// SQLite backend. Every list is a keyset seek on one of the schema's indexes.
+// The dialect of EventScope's own schema (nativeschema.h, docs/native-schema.md), on SQLite and on
+// PostgreSQL. Every list is a keyset seek on one of the schema's indexes.
 class NativeStore final : public EventStore
 {
 public:
-    // 0: not this schema; 100: EventScope's own marker; 80: the tables and columns match.
-    static int detect(SqliteDatabase& database);
+    static constexpr char kName[] = "eventscope";
 
-    explicit NativeStore(std::unique_ptr<SqliteDatabase> database);
+    // Confidence 100: EventScope's own marker; 80: the tables and columns match.
+    static std::optional<DialectMatch> detect(Connection& connection);
+
+    // `schema` qualifies the tables on PostgreSQL (empty: the search path).
+    NativeStore(std::unique_ptr<Connection> connection, QString schema = {});
     ~NativeStore() override;
 
-    QString location() const override;
     QString dialectName() const override;
 
-    Result<StoreInfo> describe() override;
-    Result<QList<CategoryInfo>> categories(const QString& streamPattern) override;
-    Result<QList<StreamInfo>> streams(const StreamQuery& query) override;
-    Result<QStringList> eventTypes() override;
-    Result<EventPage> readEvents(const EventPageRequest& request) override;
-    Result<std::optional<DenseKeys>> denseKeys(const EventFilter& filter) override;
-    Result<qint64> scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink) override;
-    Result<std::optional<qint64>> keyAtPosition(const EventFilter& filter, qint64 position) override;
-    Result<std::optional<qint64>> keyAtTime(const EventFilter& filter, qint64 timeMs) override;
-    Result<QList<Snapshot>> snapshots(const QString& stream) override;
-    void interrupt() override;
-    void clearInterrupt() override;
+    // The queries NativeStore runs, public so that a test or a diagnostic can ask the database for their plan
+    // without running them. nullopt when the filter matches nothing without a query (an unknown stream, a
+    // start past the end). Building a query may run the small lookups it needs (a stream's id, a time's
+    // position).
+    Result<std::optional<SqlQuery>> readEventsQuery(const EventPageRequest& request);
+    Result<std::optional<SqlQuery>> scanKeysQuery(const EventFilter& filter);
+    Result<std::optional<SqlQuery>> keyAtPositionQuery(const EventFilter& filter, qint64 position);
+    SqlQuery positionAtTimeQuery(qint64 timeMs) const;
 
-    // A query as NativeStore runs it: the SQL and its bound values in order. Public so that a test
-    // or a diagnostic can ask SQLite for the plan (EXPLAIN QUERY PLAN) without running the query.
-    struct Query
-    {
-        QString sql;
-        QList<std::variant<qint64, QString>> binds;
-    };
-    // nullopt when the filter matches nothing without a query (an unknown stream, a start past the end).
-    // Building a query may run the small lookups the filter needs (a stream's id, a time's position).
-    Result<std::optional<Query>> readEventsQuery(const EventPageRequest& request);
-    Result<std::optional<Query>> scanKeysQuery(const EventFilter& filter);
-    Result<std::optional<Query>> keyAtPositionQuery(const EventFilter& filter, qint64 position);
-    static Query positionAtTimeQuery(qint64 timeMs);
+protected:
+    Result<StoreInfo> readInfo() override;
+    Result<QList<CategoryInfo>> readCategories(const CategoryQuery& query) override;
+    Result<QList<StreamInfo>> readStreams(const StreamQuery& query) override;
+    Result<QStringList> readEventTypes() override;
+    Result<EventPage> readPage(const EventPageRequest& request) override;
+    Result<std::optional<DenseKeys>> readDenseKeys(const EventFilter& filter) override;
+    Result<qint64> readKeys(const EventFilter& filter, int stride, const KeyScanSink& sink) override;
+    Result<std::optional<qint64>> readKeyAtPosition(const EventFilter& filter, qint64 position) override;
+    Result<std::optional<qint64>> readKeyAtTime(const EventFilter& filter, qint64 timeMs) override;
+    Result<QList<Snapshot>> readSnapshots(const QString& stream) override;
 
 private:
     struct WhereClause;
-    Result<WhereClause> whereFor(const EventFilter& filter);
-    Result<std::optional<qint64>> streamIdOf(const QString& name);
-    Result<std::optional<qint64>> positionAtTime(qint64 timeMs);
-    Result<qint64> singleInt(const QString& sql);
-
-    std::unique_ptr<SqliteDatabase> m_database;
     struct CategorySize
     {
         qint64 streams = 0;
         qint64 events = 0;
         qint64 totalEvents = 0; // of the whole store
     };
-    Result<CategorySize> categorySize(const QString& category);
 
+    bool isSqlite() const { return connection().flavour() == SqlFlavour::Sqlite; }
+    // A table name qualified by the store's schema.
+    QString table(const char* name) const;
+    QString categoryExpression() const;
+    QString categoryMembers() const;
+    // The SQL condition for "name matches the stream pattern", or nullopt when the backend reads the pattern
+    // differently and the match is done here instead.
+    std::optional<QString> patternCondition(const QString& pattern) const;
+    Result<WhereClause> whereFor(const EventFilter& filter);
+    Result<std::optional<qint64>> streamIdOf(const QString& name);
+    Result<std::optional<qint64>> positionAtTime(qint64 timeMs);
+    Result<CategorySize> categorySize(const QString& category);
+    Result<QList<StreamInfo>> readStreamsMatchingHere(const StreamQuery& query);
+
+    QString m_schema;
     QHash<QString, std::optional<qint64>> m_streamIds;
     QHash<QString, CategorySize> m_categorySizes;
     bool m_hasSnapshots = false;

@@ -1,6 +1,6 @@
 #include "storesession.h"
 
-#include "../store/storeopener.h"
+#include "../dialects/storeopener.h"
 
 namespace EventScope {
 

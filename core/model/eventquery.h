@@ -68,7 +68,15 @@ struct StreamQuery
     QString pattern; // regular expression searched in the stream name; empty: all
     QString category; // exact; empty: all
     std::optional<QString> after; // keyset: names after this one (streams are ordered by name)
-    int limit = -1; // -1: no limit
+    std::optional<int> limit; // none: every stream that matches
+};
+
+// Which categories to list: those with a stream whose name matches `pattern`, ordered by name.
+struct CategoryQuery
+{
+    QString pattern; // regular expression searched in stream names; empty: all
+    std::optional<QString> after; // keyset: categories after this one
+    std::optional<int> limit; // none: every category
 };
 
 } // namespace EventScope

@@ -1,5 +1,7 @@
 #include "streamtreemodel.h"
 
+#include "../model/streampattern.h"
+
 #include <QLocale>
 #include <QRegularExpression>
 
@@ -39,9 +41,8 @@ void StreamTreeModel::setStore(const QString& location)
 
 void StreamTreeModel::setPattern(const QString& pattern)
 {
-    const QRegularExpression expression(pattern);
-    if (!expression.isValid()) {
-        emit errorOccurred(tr("Invalid regular expression: %1").arg(expression.errorString()));
+    if (const auto error = StreamPattern::check(pattern)) {
+        emit errorOccurred(error->message);
         return;
     }
     if (pattern == m_pattern)
@@ -72,7 +73,7 @@ void StreamTreeModel::reload()
     m_session->run<CategoryList>(
         this,
         [pattern](EventStore& store, JobControl&) -> Result<CategoryList> {
-            auto categories = store.categories(pattern);
+            auto categories = store.categories(CategoryQuery { pattern, {}, {} });
             if (!categories)
                 return categories.error();
             CategoryList list { std::move(categories).value(), 0 };

@@ -2,6 +2,7 @@
 
 #include "../model/eventquery.h"
 #include "../model/storeinfo.h"
+#include "connection.h"
 #include "result.h"
 
 #include <QList>
@@ -16,45 +17,78 @@ namespace EventScope {
 // `rowsSoFar` counts every row seen. It runs inside the scan: it must not call the store (interrupt() aside).
 using KeyScanSink = std::function<bool(const QList<qint64>& anchors, qint64 rowsSoFar)>;
 
-// An open event store, read-only, as every part of EventScope sees it. One object is one
-// database connection and belongs to one thread at a time; interrupt() alone may be called
-// from any thread. A dialect implements it over a backend (see core/dialects/).
+// An open event store, read-only, as every part of EventScope sees it: a dialect (core/dialects/, what the
+// tables mean) over one Connection (core/store/, the transport). One object belongs to one thread at a time;
+// interrupt() alone may be called from any thread.
+//
+// The public calls are the contract, kept here once for every dialect: arguments are checked (a stream
+// pattern is compiled once, a stride is positive) before the dialect sees them, and every call ends its read
+// on return, so an idle EventScope never holds up the store's writers. Dialects implement the protected
+// read*() functions and may assume valid arguments.
 class EventStore
 {
 public:
-    virtual ~EventStore() = default;
+    explicit EventStore(std::unique_ptr<Connection> connection);
+    virtual ~EventStore();
+    EventStore(const EventStore&) = delete;
+    EventStore& operator=(const EventStore&) = delete;
 
-    virtual QString location() const = 0;
+    const StoreLocation& location() const { return m_connection->location(); }
     virtual QString dialectName() const = 0;
 
-    virtual Result<StoreInfo> describe() = 0;
-    virtual Result<QList<CategoryInfo>> categories(const QString& streamPattern) = 0;
-    virtual Result<QList<StreamInfo>> streams(const StreamQuery& query) = 0;
-    virtual Result<QStringList> eventTypes() = 0;
+    // The category a stream belongs to, by this store's own convention.
+    virtual QString categoryOf(const QString& stream) const;
+
+    Result<StoreInfo> describe();
+    // Categories ordered by name, a page at a time (keyset on the name).
+    Result<QList<CategoryInfo>> categories(const CategoryQuery& query);
+    Result<QList<StreamInfo>> streams(const StreamQuery& query);
+    Result<QStringList> eventTypes();
 
     // A keyset page: cost depends on the page size, never on where in the store it is.
-    virtual Result<EventPage> readEvents(const EventPageRequest& request) = 0;
+    Result<EventPage> readEvents(const EventPageRequest& request);
 
     // Set when the store knows the keys of `filter` are contiguous, so rows map to keys
-    // without a scan. Must be cheap (no full count).
-    virtual Result<std::optional<DenseKeys>> denseKeys(const EventFilter& filter) = 0;
+    // without a scan. Cheap (no full count).
+    Result<std::optional<DenseKeys>> denseKeys(const EventFilter& filter);
 
     // Walks the keys of `filter` in order, handing every stride-th key to `sink` in chunks.
     // Returns the total number of rows, or Cancelled when the sink or interrupt() stopped it.
-    virtual Result<qint64> scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink) = 0;
+    Result<qint64> scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink);
 
     // The key (in filter.orderKey() units) of the first event of `filter` at or after a global
     // position / a time; nullopt when there is none.
-    virtual Result<std::optional<qint64>> keyAtPosition(const EventFilter& filter, qint64 position) = 0;
-    virtual Result<std::optional<qint64>> keyAtTime(const EventFilter& filter, qint64 timeMs) = 0;
+    Result<std::optional<qint64>> keyAtPosition(const EventFilter& filter, qint64 position);
+    Result<std::optional<qint64>> keyAtTime(const EventFilter& filter, qint64 timeMs);
 
-    virtual Result<QList<Snapshot>> snapshots(const QString& stream) = 0;
+    Result<QList<Snapshot>> snapshots(const QString& stream);
 
-    // Stops the query running on this connection; safe from any thread. The interrupted
-    // call returns StoreError::Kind::Cancelled. clearInterrupt() readies the store for more work and
-    // ends any read still open, so that the store's writers are never held up between two jobs.
-    virtual void interrupt() = 0;
-    virtual void clearInterrupt() = 0;
+    // The database's plan for one of the dialect's queries, one line per step, without running it: what the
+    // query-plan tests read.
+    Result<QStringList> explain(const SqlQuery& query);
+
+    // Stops the query running on this connection; safe from any thread. The interrupted call returns
+    // StoreError::Kind::Cancelled. clearInterrupt() readies the store for more work and ends any read still
+    // open.
+    void interrupt();
+    void clearInterrupt();
+
+protected:
+    Connection& connection() const { return *m_connection; }
+
+    virtual Result<StoreInfo> readInfo() = 0;
+    virtual Result<QList<CategoryInfo>> readCategories(const CategoryQuery& query) = 0;
+    virtual Result<QList<StreamInfo>> readStreams(const StreamQuery& query) = 0;
+    virtual Result<QStringList> readEventTypes() = 0;
+    virtual Result<EventPage> readPage(const EventPageRequest& request) = 0;
+    virtual Result<std::optional<DenseKeys>> readDenseKeys(const EventFilter& filter) = 0;
+    virtual Result<qint64> readKeys(const EventFilter& filter, int stride, const KeyScanSink& sink) = 0;
+    virtual Result<std::optional<qint64>> readKeyAtPosition(const EventFilter& filter, qint64 position) = 0;
+    virtual Result<std::optional<qint64>> readKeyAtTime(const EventFilter& filter, qint64 timeMs) = 0;
+    virtual Result<QList<Snapshot>> readSnapshots(const QString& stream) = 0;
+
+private:
+    std::unique_ptr<Connection> m_connection;
 };
 
 } // namespace EventScope

@@ -28,6 +28,13 @@ struct StoreError
         Timeout, // the statement timeout or a connect timeout ran out
     };
 
+    StoreError() = default;
+    StoreError(Kind kind, QString message, QString sqlState = {})
+        : kind(kind)
+        , message(std::move(message))
+        , sqlState(std::move(sqlState))
+    { }
+
     Kind kind = Kind::Query;
     QString message;
     QString sqlState; // PostgreSQL's five-character SQLSTATE, when the server sent one

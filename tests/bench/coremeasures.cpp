@@ -4,7 +4,7 @@
 #include "targets.h"
 #include "timing.h"
 
-#include "core/store/storeopener.h"
+#include "core/dialects/storeopener.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -237,7 +237,7 @@ QList<Measurement> measureCore(const CachedStore& store, const RunSettings& sett
         Measurement(u"regex.core"_s,
             u"regex filter %1 over %2 streams (core)"_s.arg(streamPattern(), formatCount(info->streams))),
         kRegexMs, [&]() -> Result<qint64> {
-            const auto categories = events.categories(streamPattern());
+            const auto categories = events.categories(CategoryQuery { streamPattern(), {}, {} });
             if (!categories)
                 return categories.error();
             const auto list = events.streams(streamPage(streamPattern()));

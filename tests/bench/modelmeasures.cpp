@@ -3,9 +3,9 @@
 #include "targets.h"
 #include "timing.h"
 
+#include "core/dialects/storeopener.h"
 #include "core/models/eventtablemodel.h"
 #include "core/models/streamtreemodel.h"
-#include "core/store/storeopener.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

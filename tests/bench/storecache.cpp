@@ -4,7 +4,7 @@
 
 #include "core/demo/demogenerator.h"
 #include "core/dialects/nativeschema.h"
-#include "core/store/storeopener.h"
+#include "core/dialects/storeopener.h"
 
 #include <QDateTime>
 #include <QDir>

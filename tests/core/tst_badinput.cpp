@@ -1,7 +1,7 @@
 #include "sqlitefile.h"
 
+#include <core/dialects/storeopener.h>
 #include <core/model/payload.h>
-#include <core/store/storeopener.h>
 #include <testsupport.h>
 
 #include <QDir>

@@ -1,6 +1,6 @@
 #include <core/dialects/nativestore.h>
+#include <core/dialects/storeopener.h>
 #include <core/model/payload.h>
-#include <core/store/storeopener.h>
 #include <testsupport.h>
 
 #include <QDir>
@@ -163,15 +163,15 @@ private slots:
         QCOMPARE(all->at(1).streams, 2);
         QCOMPARE(all->at(1).events, 5);
 
-        auto some = m_hand->categories(u"-2$"_s);
+        auto some = m_hand->categories(CategoryQuery { u"-2$"_s, {}, {} });
         QVERIFY(some);
         QCOMPARE(some->size(), 1);
         QCOMPARE(some->at(0).category, u"orders"_s);
         QCOMPARE(some->at(0).streams, 1);
         QCOMPARE(some->at(0).events, 2);
 
-        QVERIFY(m_hand->categories(u"nothing matches this"_s)->isEmpty());
-        auto invalid = m_hand->categories(u"orders-("_s);
+        QVERIFY(m_hand->categories(CategoryQuery { u"nothing matches this"_s, {}, {} })->isEmpty());
+        auto invalid = m_hand->categories(CategoryQuery { u"orders-("_s, {}, {} });
         QVERIFY(!invalid);
         QCOMPARE(invalid.error().kind, StoreError::Kind::InvalidArgument);
         QVERIFY2(invalid.error().message.contains(u"orders-("_s), qPrintable(invalid.error().message));
@@ -206,20 +206,24 @@ private slots:
                 result.append(stream.stream);
             return result;
         };
-        QCOMPARE(names({ u"^orders"_s, {}, {}, -1 }), (QStringList { u"orders-1"_s, u"orders-2"_s }));
-        QCOMPARE(names({ u"ë"_s, {}, {}, -1 }), (QStringList { u"Zoë-1"_s }));
-        QCOMPARE(names({ u"\\p{Lu}"_s, {}, {}, -1 }), (QStringList { u"Zoë-1"_s }));
-        QCOMPARE(names({ {}, u"orders"_s, {}, -1 }), (QStringList { u"orders-1"_s, u"orders-2"_s }));
-        QCOMPARE(names({ {}, u"Zoë"_s, {}, -1 }), (QStringList { u"Zoë-1"_s }));
-        QCOMPARE(names({ {}, u"order"_s, {}, -1 }), QStringList());
-        QCOMPARE(names({ {}, {}, u"orders-1"_s, -1 }), (QStringList { u"orders-2"_s }));
-        QCOMPARE(names({ {}, {}, u""_s, -1 }), (QStringList { u"Zoë-1"_s, u"orders-1"_s, u"orders-2"_s }));
+        QCOMPARE(names({ u"^orders"_s, {}, {}, {} }), (QStringList { u"orders-1"_s, u"orders-2"_s }));
+        QCOMPARE(names({ u"ë"_s, {}, {}, {} }), (QStringList { u"Zoë-1"_s }));
+        QCOMPARE(names({ u"\\p{Lu}"_s, {}, {}, {} }), (QStringList { u"Zoë-1"_s }));
+        QCOMPARE(names({ {}, u"orders"_s, {}, {} }), (QStringList { u"orders-1"_s, u"orders-2"_s }));
+        QCOMPARE(names({ {}, u"Zoë"_s, {}, {} }), (QStringList { u"Zoë-1"_s }));
+        QCOMPARE(names({ {}, u"order"_s, {}, {} }), QStringList());
+        QCOMPARE(names({ {}, {}, u"orders-1"_s, {} }), (QStringList { u"orders-2"_s }));
+        QCOMPARE(names({ {}, {}, u""_s, {} }), (QStringList { u"Zoë-1"_s, u"orders-1"_s, u"orders-2"_s }));
         QCOMPARE(names({ {}, {}, {}, 1 }), (QStringList { u"Zoë-1"_s }));
         QCOMPARE(names({ {}, {}, u"Zoë-1"_s, 1 }), (QStringList { u"orders-1"_s }));
         QCOMPARE(names({ {}, {}, {}, 0 }), QStringList());
         QCOMPARE(names({ u"1"_s, u"orders"_s, u"orders-0"_s, 5 }), (QStringList { u"orders-1"_s }));
 
-        auto invalid = m_hand->streams({ u"[a-"_s, {}, {}, -1 });
+        const auto negative = m_hand->streams({ {}, {}, {}, -1 });
+        QVERIFY(!negative);
+        QCOMPARE(negative.error().kind, StoreError::Kind::InvalidArgument);
+        QCOMPARE(m_hand->streams({ {}, {}, {}, 0 })->size(), 0);
+        auto invalid = m_hand->streams({ u"[a-"_s, {}, {}, {} });
         QVERIFY(!invalid);
         QCOMPARE(invalid.error().kind, StoreError::Kind::InvalidArgument);
         QVERIFY2(invalid.error().message.contains(u"[a-"_s), qPrintable(invalid.error().message));
@@ -569,7 +573,7 @@ private slots:
         QCOMPARE(paged, expected);
 
         // Non-ASCII names exist and a pattern finds them.
-        const auto unicode = m_demo->streams({ u"[^\\x00-\\x7f]"_s, {}, {}, -1 });
+        const auto unicode = m_demo->streams({ u"[^\\x00-\\x7f]"_s, {}, {}, {} });
         QVERIFY(unicode);
         QVERIFY(!unicode->isEmpty());
         for (const StreamInfo& stream : *unicode)

@@ -1,5 +1,5 @@
 #include <core/dialects/nativestore.h>
-#include <core/store/storeopener.h>
+#include <core/dialects/storeopener.h>
 #include <testsupport.h>
 
 #include <QFile>
@@ -10,21 +10,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace EventScope;
-
-namespace {
-
-// Stand-ins for the SQL functions NativeStore registers on its connection: a plan does not run them,
-// but the SQL does not prepare without them.
-void categoryStub(sqlite3_context* context, int, sqlite3_value**)
-{
-    sqlite3_result_text(context, "", 0, SQLITE_STATIC);
-}
-void regexpStub(sqlite3_context* context, int, sqlite3_value**)
-{
-    sqlite3_result_int(context, 1);
-}
-
-} // namespace
 
 // The queries NativeStore builds really walk the schema's indexes in key order: EXPLAIN QUERY PLAN on
 // the exact SQL, asked of SQLite on a separate read-only connection to an analysed demo store.
@@ -40,31 +25,12 @@ private:
     sqlite3* m_db = nullptr;
     QString m_stream; // a stream of the demo store
 
-    QString planOf(const NativeStore::Query& query) { return planIn(m_db, query); }
-
     // The plan's lines, each "detail", joined with " | ".
-    static QString planIn(sqlite3* db, const NativeStore::Query& query)
+    QString planOf(const SqlQuery& query) { return planIn(*m_store, query); }
+    static QString planIn(EventStore& store, const SqlQuery& query)
     {
-        const QByteArray sql = "EXPLAIN QUERY PLAN " + query.sql.toUtf8();
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(db, sql.constData(), -1, &statement, nullptr) != SQLITE_OK)
-            return u"prepare failed: "_s + QString::fromUtf8(sqlite3_errmsg(db)) + u" in "_s + query.sql;
-        int index = 1;
-        for (const auto& bind : query.binds) {
-            if (const auto* number = std::get_if<qint64>(&bind)) {
-                sqlite3_bind_int64(statement, index++, *number);
-            } else {
-                const QByteArray text = std::get<QString>(bind).toUtf8();
-                sqlite3_bind_text(statement, index++, text.constData(), int(text.size()), SQLITE_TRANSIENT);
-            }
-        }
-        if (index - 1 != sqlite3_bind_parameter_count(statement))
-            return u"binds do not match the parameters of "_s + query.sql;
-        QStringList lines;
-        while (sqlite3_step(statement) == SQLITE_ROW)
-            lines.append(QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(statement, 3))));
-        sqlite3_finalize(statement);
-        return lines.join(u" | "_s);
+        const auto plan = store.explain(query);
+        return plan ? plan->join(u" | "_s) : u"explain failed: "_s + plan.error().message + u" in "_s + query.sql;
     }
 
     static EventPageRequest page(const EventFilter& filter, ReadDirection direction, std::optional<KeyBound> start = {})
@@ -89,10 +55,6 @@ private slots:
         QVERIFY(m_native);
         QCOMPARE(
             sqlite3_open_v2(QFile::encodeName(m_path).constData(), &m_db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-        sqlite3_create_function_v2(m_db, "es_category", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, categoryStub,
-            nullptr, nullptr, nullptr);
-        sqlite3_create_function_v2(
-            m_db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexpStub, nullptr, nullptr, nullptr);
         // The demo generator runs ANALYZE; the planner's choices below depend on those statistics.
         sqlite3_stmt* statement = nullptr;
         sqlite3_prepare_v2(m_db, "SELECT count(*) FROM sqlite_stat1", -1, &statement, nullptr);
@@ -184,13 +146,7 @@ private slots:
         request.start = KeyBound { 3, false };
         const auto query = native->readEventsQuery(request);
         QVERIFY(query && query->has_value());
-        sqlite3* db = nullptr;
-        QCOMPARE(sqlite3_open_v2(QFile::encodeName(native->location()).constData(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-        sqlite3_create_function_v2(
-            db, "es_category", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, categoryStub, nullptr, nullptr, nullptr);
-        const QString plan = planIn(db, **query);
-        sqlite3_close(db);
+        const QString plan = planIn(*native, **query);
         QVERIFY2(plan.contains(u"SEARCH e USING INDEX events_by_stream (stream_id=?)"_s), qPrintable(plan));
         const auto page = native->readEvents(request);
         QVERIFY(page);
@@ -224,7 +180,7 @@ private slots:
 
     void keyAtTimeSeeksTheTimeIndex()
     {
-        const QString plan = planOf(NativeStore::positionAtTimeQuery(1704067200000 + 3600000));
+        const QString plan = planOf(m_native->positionAtTimeQuery(1704067200000 + 3600000));
         QCOMPARE(plan, u"SEARCH events USING COVERING INDEX events_by_time (time>?)"_s);
 
         const auto atPosition = m_native->keyAtPositionQuery({ m_stream, {}, {}, {}, {} }, 5000);

@@ -1,6 +1,6 @@
 #include "sqlitefile.h"
 
-#include <core/store/storeopener.h>
+#include <core/dialects/storeopener.h>
 #include <testsupport.h>
 
 #include <QDir>
@@ -33,7 +33,7 @@ private:
     {
         QVERIFY(store.describe());
         QVERIFY(store.categories({}));
-        QVERIFY(store.categories(u"^cart"_s));
+        QVERIFY(store.categories(CategoryQuery { u"^cart"_s, {}, {} }));
         const auto streams = store.streams({});
         QVERIFY(streams && !streams->isEmpty());
         QVERIFY(store.eventTypes());

@@ -1,5 +1,5 @@
+#include <core/dialects/storeopener.h>
 #include <core/models/eventtablemodel.h>
-#include <core/store/storeopener.h>
 #include <testsupport.h>
 
 #include <QAbstractItemModelTester>

@@ -1,5 +1,5 @@
+#include <core/dialects/storeopener.h>
 #include <core/models/streamtreemodel.h>
-#include <core/store/storeopener.h>
 #include <testsupport.h>
 
 #include <QAbstractItemModelTester>
@@ -48,7 +48,7 @@ private slots:
         QCOMPARE(model.index(0, 0).data().toString(), u"All events"_s);
         QCOMPARE(model.index(0, 0).data(StreamTreeModel::EventCountRole).toLongLong(), 200000);
         auto store = openStore(m_store);
-        const auto categories = (*store)->categories(QString());
+        const auto categories = (*store)->categories(CategoryQuery {});
         QCOMPARE(categories->size(), 3);
         for (int i = 0; i < 3; ++i) {
             const QModelIndex index = model.index(i + 1, 0);

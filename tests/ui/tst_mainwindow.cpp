@@ -3,9 +3,9 @@
 
 #include <ui/mainwindow/mainwindow.h>
 
+#include <core/dialects/storeopener.h>
 #include <core/models/eventtablemodel.h>
 #include <core/models/streamtreemodel.h>
-#include <core/store/storeopener.h>
 #include <testsupport.h>
 
 #include <QApplication>

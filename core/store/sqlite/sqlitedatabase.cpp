@@ -178,7 +178,8 @@ QStringList SqliteDatabase::columnNames(const QString& table)
 
 void SqliteDatabase::finishStatements()
 {
-    for (sqlite3_stmt* statement = sqlite3_next_stmt(m_db, nullptr); statement; statement = sqlite3_next_stmt(m_db, statement)) {
+    for (sqlite3_stmt* statement = sqlite3_next_stmt(m_db, nullptr); statement;
+         statement = sqlite3_next_stmt(m_db, statement)) {
         if (sqlite3_stmt_busy(statement))
             sqlite3_reset(statement);
     }

@@ -24,12 +24,16 @@ public:
     void reset();
     void bind(int index, qint64 value);
     void bind(int index, const QString& value);
+    void bind(int index, double value);
+    void bindBlob(int index, const QByteArray& value);
     void bindNull(int index);
 
     Step step();
 
     bool isNull(int column) const;
     qint64 int64(int column) const;
+    double real(int column) const;
+    int columnCount() const;
     QString text(int column) const;
     QByteArray bytes(int column) const; // blob or text, whatever the column holds
     int bytesSize(int column) const;

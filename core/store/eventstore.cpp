@@ -1,0 +1,140 @@
+#include "eventstore.h"
+
+#include "../model/category.h"
+#include "../model/streampattern.h"
+
+using namespace Qt::StringLiterals;
+
+namespace EventScope {
+
+namespace {
+
+// Ends the connection's read when a public call returns, on every path.
+class ReadScope
+{
+public:
+    explicit ReadScope(Connection& connection)
+        : m_connection(connection)
+    { }
+    ~ReadScope() { m_connection.endRead(); }
+    ReadScope(const ReadScope&) = delete;
+    ReadScope& operator=(const ReadScope&) = delete;
+
+private:
+    Connection& m_connection;
+};
+
+std::optional<StoreError> checkLimit(std::optional<int> limit)
+{
+    if (!limit || *limit >= 0)
+        return std::nullopt;
+    return StoreError { StoreError::Kind::InvalidArgument, u"a limit cannot be negative (%1)"_s.arg(*limit) };
+}
+
+} // namespace
+
+EventStore::EventStore(std::unique_ptr<Connection> connection)
+    : m_connection(std::move(connection))
+{ }
+
+EventStore::~EventStore() = default;
+
+QString EventStore::categoryOf(const QString& stream) const
+{
+    return defaultCategoryOf(stream);
+}
+
+Result<StoreInfo> EventStore::describe()
+{
+    const ReadScope scope(*m_connection);
+    return readInfo();
+}
+
+Result<QList<CategoryInfo>> EventStore::categories(const CategoryQuery& query)
+{
+    const ReadScope scope(*m_connection);
+    if (auto error = StreamPattern::check(query.pattern))
+        return *error;
+    if (auto error = checkLimit(query.limit))
+        return *error;
+    if (query.limit == 0)
+        return QList<CategoryInfo>();
+    return readCategories(query);
+}
+
+Result<QList<StreamInfo>> EventStore::streams(const StreamQuery& query)
+{
+    const ReadScope scope(*m_connection);
+    if (auto error = StreamPattern::check(query.pattern))
+        return *error;
+    if (auto error = checkLimit(query.limit))
+        return *error;
+    if (query.limit == 0)
+        return QList<StreamInfo>();
+    return readStreams(query);
+}
+
+Result<QStringList> EventStore::eventTypes()
+{
+    const ReadScope scope(*m_connection);
+    return readEventTypes();
+}
+
+Result<EventPage> EventStore::readEvents(const EventPageRequest& request)
+{
+    const ReadScope scope(*m_connection);
+    if (request.limit <= 0)
+        return EventPage { {}, true };
+    return readPage(request);
+}
+
+Result<std::optional<DenseKeys>> EventStore::denseKeys(const EventFilter& filter)
+{
+    const ReadScope scope(*m_connection);
+    return readDenseKeys(filter);
+}
+
+Result<qint64> EventStore::scanKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)
+{
+    const ReadScope scope(*m_connection);
+    if (stride < 1)
+        return StoreError { StoreError::Kind::InvalidArgument,
+            u"a key scan needs a stride of at least 1, not %1"_s.arg(stride) };
+    return readKeys(filter, stride, sink);
+}
+
+Result<std::optional<qint64>> EventStore::keyAtPosition(const EventFilter& filter, qint64 position)
+{
+    const ReadScope scope(*m_connection);
+    return readKeyAtPosition(filter, position);
+}
+
+Result<std::optional<qint64>> EventStore::keyAtTime(const EventFilter& filter, qint64 timeMs)
+{
+    const ReadScope scope(*m_connection);
+    return readKeyAtTime(filter, timeMs);
+}
+
+Result<QList<Snapshot>> EventStore::snapshots(const QString& stream)
+{
+    const ReadScope scope(*m_connection);
+    return readSnapshots(stream);
+}
+
+Result<QStringList> EventStore::explain(const SqlQuery& query)
+{
+    const ReadScope scope(*m_connection);
+    return m_connection->explain(query);
+}
+
+void EventStore::interrupt()
+{
+    m_connection->interrupt();
+}
+
+void EventStore::clearInterrupt()
+{
+    m_connection->clearInterrupt();
+}
+
+} // namespace EventScope
