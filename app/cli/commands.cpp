@@ -42,8 +42,10 @@ std::unique_ptr<EventStore> openStoreForReading(const QString& location, int& ex
 {
     auto opened = openStore(location);
     if (!opened) {
-        printError(opened.error().message);
-        exitCode = kExitStore;
+        exitCode = storeFailure(opened.error());
+        // The CLI never prompts (it runs in scripts): say where libpq looks for a password.
+        if (opened.error().kind == StoreError::Kind::Authentication)
+            printToStderr(u"The server wants a password: put it in PGPASSWORD, ~/.pgpass or the URI.\n"_s);
         return nullptr;
     }
     return std::move(opened).value();

@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include <core/demo/demogenerator.h>
+#include <core/demo/postgresdemo.h>
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -45,8 +46,14 @@ int runDemo(const CommandLine& arguments)
             return usageError(
                 u"demo"_s, u"--seed needs a whole number >= 0, not '%1'"_s.arg(arguments.value(u"seed"_s)));
     }
-    if (QFileInfo::exists(path))
+    QString password;
+    const auto target = StoreLocation::parse(path, &password);
+    if (!target)
+        return usageError(u"demo"_s, target.error().message);
+    const bool intoPostgres = target->kind() == StoreLocation::Kind::Postgres;
+    if (!intoPostgres && QFileInfo::exists(path))
         return usageError(u"demo"_s, u"%1: already exists; demo create never overwrites a file"_s.arg(path));
+    const QString shownTarget = intoPostgres ? target->displayName() : path;
 
     // Progress is for a person watching; a script or a log file gets only the result.
     const bool showProgress = ::isatty(STDERR_FILENO) == 1;
@@ -55,17 +62,20 @@ int runDemo(const CommandLine& arguments)
     std::signal(SIGINT, onInterrupt);
     const auto progress = [&](qint64 written, qint64 total) {
         if (showProgress)
-            printToStderr(
-                u"\rwriting %1: %2 of %3 events (%4%)"_s.arg(path).arg(written).arg(total).arg(written * 100 / total));
+            printToStderr(u"\rwriting %1: %2 of %3 events (%4%)"_s.arg(shownTarget)
+                              .arg(written)
+                              .arg(total)
+                              .arg(written * 100 / total));
         return g_interrupted == 0;
     };
-    const Result<DemoSummary> summary = createDemoStore(path, options, progress);
+    const Result<DemoSummary> summary = intoPostgres ? createDemoStoreInPostgres(*target, password, options, progress)
+                                                     : createDemoStore(path, options, progress);
     std::signal(SIGINT, SIG_DFL);
     if (showProgress)
         printToStderr(u"\r\033[K"_s);
     if (!summary) {
         if (summary.error().kind == StoreError::Kind::Cancelled) {
-            printError(u"interrupted; %1 was not written"_s.arg(path));
+            printError(u"interrupted; %1 was not written"_s.arg(shownTarget));
             return kExitInterrupted;
         }
         printError(summary.error().message);
@@ -75,14 +85,14 @@ int runDemo(const CommandLine& arguments)
     Output output;
     if (arguments.json()) {
         output.write(JsonLine()
-                         .string("store", path)
+                         .string("store", intoPostgres ? target->toString() : path)
                          .number("events", summary->events)
                          .number("streams", summary->streams)
                          .number("snapshots", summary->snapshots)
                          .number("seed", qint64(options.seed))
                          .line());
     } else {
-        output.write(u"created %1: %2 events in %3 streams, %4 snapshots (seed %5, %6 s)\n"_s.arg(path)
+        output.write(u"created %1: %2 events in %3 streams, %4 snapshots (seed %5, %6 s)\n"_s.arg(shownTarget)
                          .arg(summary->events)
                          .arg(summary->streams)
                          .arg(summary->snapshots)
@@ -100,7 +110,8 @@ Command demoCommand()
     return {
         { u"demo"_s, { u"create"_s, u"PATH"_s },
             u"Write a new demo store (a small bank and shop) to PATH. The same seed and size give the same bytes.\n"
-            "Never overwrites a file."_s,
+            "Never overwrites a file. PATH may also name a PostgreSQL database (a postgresql:// URI or a conninfo\n"
+            "string) that is EventScope's own: the demo tables are created there, and never over existing ones."_s,
             {
                 { u"events"_s, u"N"_s, u"How many events to write (default 100000)."_s },
                 { u"seed"_s, u"S"_s, u"Seed of the generator (default 1)."_s },
