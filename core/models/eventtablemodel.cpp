@@ -143,7 +143,7 @@ void EventTableModel::startCounting()
             if (!result) {
                 setCounting(false);
                 if (result.error().kind != StoreError::Kind::Cancelled)
-                    reportError(result.error().message);
+                    reportError(result.error());
                 return;
             }
             if (const auto& dense = *result) {
@@ -198,12 +198,12 @@ void EventTableModel::growRows(qint64 rows)
 }
 
 // One message per filter: the count and the windows fail together when the store goes bad.
-void EventTableModel::reportError(const QString& message)
+void EventTableModel::reportError(const StoreError& error)
 {
     if (m_errorReported)
         return;
     m_errorReported = true;
-    emit errorOccurred(message);
+    emit errorOccurred(error);
 }
 
 void EventTableModel::announceFirstRows()
@@ -295,7 +295,7 @@ void EventTableModel::flushRequests()
                 m_inFlight.remove(request.window);
             if (!result) {
                 if (result.error().kind != StoreError::Kind::Cancelled)
-                    reportError(result.error().message);
+                    reportError(result.error());
                 return;
             }
             for (qsizetype i = 0; i < result->windows.size(); ++i)
@@ -456,7 +456,7 @@ void EventTableModel::finishLocate(Result<std::optional<qint64>> key)
 {
     if (!key) {
         if (key.error().kind != StoreError::Kind::Cancelled)
-            reportError(key.error().message);
+            reportError(key.error());
         return;
     }
     if (!*key) {

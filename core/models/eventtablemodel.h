@@ -63,7 +63,7 @@ signals:
     void rowsCounted(qint64 rows, bool finished);
     void firstRowsReady(); // the first window of a new filter is in
     void rowLocated(int row); // -1: no such event in this view
-    void errorOccurred(const QString& message);
+    void errorOccurred(const EventScope::StoreError& error);
 
 private:
     struct Window
@@ -83,7 +83,7 @@ private:
     void appendDenseRows(qint64 total);
     void growRows(qint64 rows);
     void announceFirstRows();
-    void reportError(const QString& message);
+    void reportError(const StoreError& error);
     void requestWindow(int window) const;
     void flushRequests();
     void storeWindow(int window, Window contents);

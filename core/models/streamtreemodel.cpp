@@ -42,7 +42,7 @@ void StreamTreeModel::setStore(const QString& location)
 void StreamTreeModel::setPattern(const QString& pattern)
 {
     if (const auto error = StreamPattern::check(pattern)) {
-        emit errorOccurred(error->message);
+        emit errorOccurred(*error);
         return;
     }
     if (pattern == m_pattern)
@@ -86,7 +86,7 @@ void StreamTreeModel::reload()
                 return;
             if (!result) {
                 if (result.error().kind != StoreError::Kind::Cancelled)
-                    emit errorOccurred(result.error().message);
+                    emit errorOccurred(result.error());
                 return;
             }
             const qsizetype count = result->categories.size();
@@ -200,7 +200,7 @@ void StreamTreeModel::fetchMore(const QModelIndex& parent)
             node->fetching = false;
             if (!result) {
                 if (result.error().kind != StoreError::Kind::Cancelled)
-                    emit errorOccurred(result.error().message);
+                    emit errorOccurred(result.error());
                 return;
             }
             node->complete = result->size() < kStreamsPerFetch;

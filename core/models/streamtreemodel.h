@@ -48,7 +48,7 @@ public:
 signals:
     void loadingChanged(bool loading);
     void categoriesLoaded(int categories, qint64 streams);
-    void errorOccurred(const QString& message);
+    void errorOccurred(const EventScope::StoreError& error);
 
 private:
     struct CategoryNode

@@ -71,8 +71,8 @@ Result<double> openTable(EventTableModel& model, const QString& path)
     QString error;
     const auto readyConnection
         = QObject::connect(&model, &EventTableModel::firstRowsReady, &model, [&ready] { ready = true; });
-    const auto errorConnection = QObject::connect(
-        &model, &EventTableModel::errorOccurred, &model, [&error](const QString& message) { error = message; });
+    const auto errorConnection = QObject::connect(&model, &EventTableModel::errorOccurred, &model,
+        [&error](const StoreError& failure) { error = failure.message; });
     QElapsedTimer timer;
     timer.start();
     model.setStore(path);
@@ -127,8 +127,8 @@ Measurement tableJumps(
     QString error;
     const QObject context;
     QObject::connect(&model, &EventTableModel::rowLocated, &context, [&located](int found) { located = found; });
-    QObject::connect(
-        &model, &EventTableModel::errorOccurred, &context, [&error](const QString& message) { error = message; });
+    QObject::connect(&model, &EventTableModel::errorOccurred, &context,
+        [&error](const StoreError& failure) { error = failure.message; });
     const auto jumpOnce = [&](QRandomGenerator& random) -> Result<double> {
         const qint64 target = low + qint64(random.bounded(quint64(high - low + 1)));
         located = INT_MIN;
@@ -166,8 +166,8 @@ Result<std::pair<double, double>> loadTree(StreamTreeModel& model, const QString
     QString error;
     const QObject context;
     QObject::connect(&model, &StreamTreeModel::categoriesLoaded, &context, [&loaded] { loaded = true; });
-    QObject::connect(
-        &model, &StreamTreeModel::errorOccurred, &context, [&error](const QString& message) { error = message; });
+    QObject::connect(&model, &StreamTreeModel::errorOccurred, &context,
+        [&error](const StoreError& failure) { error = failure.message; });
     QElapsedTimer timer;
     timer.start();
     if (!path.isEmpty())

@@ -296,7 +296,9 @@ private slots:
         const QString path = TestSupport::badFile(m_dir.path(), TestSupport::BadFile::NotSqlite);
         model.setStore(path);
         QTRY_COMPARE(errors.size(), 1);
-        QVERIFY2(errors.first().at(0).toString().contains(path), qPrintable(errors.first().at(0).toString()));
+        const auto error = errors.first().at(0).value<StoreError>();
+        QCOMPARE(error.kind, StoreError::Kind::NotSqlite);
+        QVERIFY2(error.message.contains(path), qPrintable(error.message));
         QCOMPARE(model.rowCount(), 0);
         QVERIFY(!model.isCounting());
     }

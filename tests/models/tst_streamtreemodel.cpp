@@ -133,7 +133,9 @@ private slots:
         QTRY_COMPARE(loaded.size(), 1);
         model.setPattern(u"account-("_s);
         QCOMPARE(errors.size(), 1);
-        QVERIFY(errors.first().at(0).toString().contains(u"regular expression"_s));
+        const auto error = errors.first().at(0).value<StoreError>();
+        QCOMPARE(error.kind, StoreError::Kind::InvalidArgument);
+        QVERIFY(error.message.contains(u"regular expression"_s));
         QCOMPARE(model.pattern(), QString());
         QCOMPARE(model.rowCount(), 4);
     }

@@ -180,9 +180,9 @@ void MainWindow::connectModels()
         });
     // Errors while browsing (a failed page, a bad pattern) go to the status bar, not a dialog.
     connect(m_tableModel, &EventTableModel::errorOccurred, this,
-        [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+        [this](const StoreError& error) { statusBar()->showMessage(error.message, kStatusMessageMs); });
     connect(m_treeModel, &StreamTreeModel::errorOccurred, this,
-        [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+        [this](const StoreError& error) { statusBar()->showMessage(error.message, kStatusMessageMs); });
     // Start on "All events" as soon as the tree has rows.
     connect(m_treeModel, &QAbstractItemModel::modelReset, this, [this] {
         if (m_treeModel->rowCount() > 0 && !m_treePanel->view()->currentIndex().isValid())
