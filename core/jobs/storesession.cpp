@@ -1,6 +1,9 @@
 #include "storesession.h"
 
-#include "../dialects/storeopener.h"
+#include <QCoreApplication>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
@@ -14,64 +17,125 @@ void JobControl::reportProgress(qint64 done, qint64 total)
     m_progress(done, total);
 }
 
-StoreSession::StoreSession(QString location, QObject* parent)
-    : QObject(parent)
-    , m_location(std::move(location))
+// What the worker thread owns: the thread, its event-loop object, the store, and the jobs in flight. It lives
+// as long as the session or the thread needs it, whichever is longer.
+struct StoreSession::Worker
 {
-    m_thread.setObjectName(QStringLiteral("StoreSession"));
-    m_worker = new QObject;
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread.start();
+    QThread* thread = nullptr; // deletes itself when it finishes
+    QObject* loop = nullptr; // lives in `thread`; tasks are posted to it
+    std::unique_ptr<EventStore> store; // created, used and destroyed on `thread`
+    std::optional<StoreError> openError;
+
+    QMutex mutex; // guards the three below, shared with the GUI thread
+    JobHandle running;
+    QList<std::weak_ptr<JobControl>> queued;
+    EventStore* interruptible = nullptr; // `store` while a job runs on it
+};
+
+namespace {
+
+// Threads of sessions already destroyed that may still be closing their connection. The application waits a
+// moment for them as it ends, so that no connection is torn down by the process exit mid-call.
+QMutex g_closingMutex;
+QList<QPointer<QThread>> g_closing;
+
+void waitForClosingThreads()
+{
+    QMutexLocker lock(&g_closingMutex);
+    for (const QPointer<QThread>& thread : std::as_const(g_closing)) {
+        if (thread)
+            thread->wait(2000);
+    }
+    g_closing.clear();
 }
+
+} // namespace
+
+StoreSession::StoreSession(std::shared_ptr<StoreConnector> connector, QObject* parent)
+    : QObject(parent)
+    , m_connector(std::move(connector))
+    , m_worker(std::make_shared<Worker>())
+{
+    m_worker->thread = new QThread;
+    m_worker->thread->setObjectName(u"StoreSession"_s);
+    m_worker->loop = new QObject;
+    m_worker->loop->moveToThread(m_worker->thread);
+    QObject::connect(m_worker->thread, &QThread::finished, m_worker->loop, &QObject::deleteLater);
+    QObject::connect(m_worker->thread, &QThread::finished, m_worker->thread, &QObject::deleteLater);
+    m_worker->thread->start();
+    static const bool registered = [] {
+        qAddPostRoutine(waitForClosingThreads);
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+
+StoreSession::StoreSession(const QString& location, QObject* parent)
+    : StoreSession(StoreConnector::fromText(location), parent)
+{ }
 
 StoreSession::~StoreSession()
 {
     cancelAll();
-    // The store must die on the thread that used it: close it there, then stop the thread.
+    // The store must die on the thread that used it: close it there, then end the thread. Nothing waits here:
+    // a job stuck in a server's connect ends on its own and then finds this task.
+    std::shared_ptr<Worker> worker = m_worker;
+    {
+        QMutexLocker lock(&g_closingMutex);
+        g_closing.removeIf([](const QPointer<QThread>& thread) { return thread.isNull(); });
+        g_closing.append(worker->thread);
+    }
     QMetaObject::invokeMethod(
-        m_worker,
-        [this] {
-            QMutexLocker lock(&m_mutex);
-            m_store.reset();
+        worker->loop,
+        [worker] {
+            {
+                QMutexLocker lock(&worker->mutex);
+                worker->interruptible = nullptr;
+            }
+            worker->store.reset();
+            worker->thread->quit();
         },
-        Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+        Qt::QueuedConnection);
+}
+
+void StoreSession::deliver(std::function<void()> call)
+{
+    QMetaObject::invokeMethod(QCoreApplication::instance(), std::move(call), Qt::QueuedConnection);
 }
 
 void StoreSession::post(const JobHandle& control, Task task)
 {
     {
-        QMutexLocker lock(&m_mutex);
-        m_queued.append(control);
+        QMutexLocker lock(&m_worker->mutex);
+        m_worker->queued.append(control);
     }
     if (m_pending++ == 0)
         emit busyChanged(true);
     QMetaObject::invokeMethod(
-        m_worker,
-        [this, control, task = std::move(task)] {
-            if (!m_store && !m_openError) {
-                auto opened = openStore(m_location);
-                QMutexLocker lock(&m_mutex);
+        m_worker->loop,
+        [worker = m_worker, connector = m_connector, control, task = std::move(task)] {
+            if (!worker->store && !worker->openError && !control->isCancelled()) {
+                auto opened = connector->connect();
                 if (opened)
-                    m_store = std::move(opened).value();
+                    worker->store = std::move(opened).value();
                 else
-                    m_openError = opened.error();
+                    worker->openError = opened.error();
             }
             {
-                QMutexLocker lock(&m_mutex);
-                m_queued.removeIf(
+                QMutexLocker lock(&worker->mutex);
+                worker->queued.removeIf(
                     [&control](const std::weak_ptr<JobControl>& queued) { return queued.lock() == control; });
-                m_running = control;
+                worker->running = control;
+                worker->interruptible = worker->store.get();
             }
-            if (m_store)
-                m_store->clearInterrupt();
-            task(m_store.get(), m_openError ? &*m_openError : nullptr);
-            if (m_store)
-                m_store->clearInterrupt();
-            QMutexLocker lock(&m_mutex);
-            m_running.reset();
+            if (worker->store)
+                worker->store->clearInterrupt();
+            task(worker->store.get(), worker->openError ? &*worker->openError : nullptr);
+            if (worker->store)
+                worker->store->clearInterrupt();
+            QMutexLocker lock(&worker->mutex);
+            worker->running.reset();
+            worker->interruptible = nullptr;
         },
         Qt::QueuedConnection);
 }
@@ -87,23 +151,22 @@ void StoreSession::cancel(const JobHandle& job)
     if (!job)
         return;
     job->cancel();
-    QMutexLocker lock(&m_mutex);
-    // m_store is only replaced on the worker before the first job, so it is stable while one runs.
-    if (m_running == job && m_store)
-        m_store->interrupt();
+    QMutexLocker lock(&m_worker->mutex);
+    if (m_worker->running == job && m_worker->interruptible)
+        m_worker->interruptible->interrupt();
 }
 
 void StoreSession::cancelAll()
 {
-    QMutexLocker lock(&m_mutex);
-    for (const auto& queued : std::as_const(m_queued)) {
+    QMutexLocker lock(&m_worker->mutex);
+    for (const auto& queued : std::as_const(m_worker->queued)) {
         if (auto job = queued.lock())
             job->cancel();
     }
-    if (m_running) {
-        m_running->cancel();
-        if (m_store)
-            m_store->interrupt();
+    if (m_worker->running) {
+        m_worker->running->cancel();
+        if (m_worker->interruptible)
+            m_worker->interruptible->interrupt();
     }
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
 #include "../store/eventstore.h"
+#include "storeconnector.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
 #include <QPointer>
-#include <QThread>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -32,17 +32,22 @@ private:
 
 using JobHandle = std::shared_ptr<JobControl>;
 
-// One worker thread with its own read-only connection to one store. Jobs run one after another
-// in the order they were posted; each result comes back on the thread of its context object,
-// and is dropped when that object is gone. Cancelling a job interrupts its query at once.
+// One lane of work on a store: a worker thread with its own read-only connection. Jobs run one after another
+// in the order they were posted; each result comes back on the thread of its context object, and is dropped
+// when that object is gone. Cancelling a job interrupts its query at once.
+//
+// Destroying a session never waits: it cancels its jobs, interrupts the running query and leaves the worker
+// to close the connection and end by itself, so the GUI stays live even while a server does not answer.
 class StoreSession : public QObject
 {
     Q_OBJECT
 public:
-    explicit StoreSession(QString location, QObject* parent = nullptr);
-    ~StoreSession() override; // cancels everything and joins the thread
+    explicit StoreSession(std::shared_ptr<StoreConnector> connector, QObject* parent = nullptr);
+    // A lane of its own on the store a user typed (a path, a URI or a conninfo string).
+    explicit StoreSession(const QString& location, QObject* parent = nullptr);
+    ~StoreSession() override;
 
-    QString location() const { return m_location; }
+    const StoreLocation& location() const { return m_connector->location(); }
     bool isBusy() const { return m_pending > 0; }
 
     template <typename T> using Work = std::function<Result<T>(EventStore&, JobControl&)>;
@@ -56,18 +61,16 @@ public:
         auto control = std::make_shared<JobControl>();
         QPointer<QObject> guard(context);
         if (progress) {
-            control->m_progress = [this, guard, progress](qint64 doneCount, qint64 total) {
-                QMetaObject::invokeMethod(
-                    this,
-                    [guard, progress, doneCount, total] {
-                        if (guard)
-                            progress(doneCount, total);
-                    },
-                    Qt::QueuedConnection);
+            control->m_progress = [guard, progress](qint64 doneCount, qint64 total) {
+                deliver([guard, progress, doneCount, total] {
+                    if (guard)
+                        progress(doneCount, total);
+                });
             };
         }
+        QPointer<StoreSession> session(this);
         post(control,
-            [this, control, guard, work = std::move(work), done = std::move(done)](
+            [control, guard, session, work = std::move(work), done = std::move(done)](
                 EventStore* store, const StoreError* openError) {
                 std::shared_ptr<Result<T>> result;
                 if (openError)
@@ -76,14 +79,12 @@ public:
                     result = std::make_shared<Result<T>>(StoreError::cancelled());
                 else
                     result = std::make_shared<Result<T>>(work(*store, *control));
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, guard, done, result] {
-                        finishOne();
-                        if (guard)
-                            done(std::move(*result));
-                    },
-                    Qt::QueuedConnection);
+                deliver([session, guard, done, result] {
+                    if (session)
+                        session->finishOne();
+                    if (guard)
+                        done(std::move(*result));
+                });
             });
         return control;
     }
@@ -95,20 +96,17 @@ signals:
     void busyChanged(bool busy);
 
 private:
+    struct Worker;
     using Task = std::function<void(EventStore*, const StoreError*)>;
     void post(const JobHandle& control, Task task);
     void finishOne();
+    // Runs `call` on the application's thread. Results go through the application object, which outlives
+    // every session, so a worker never touches a session or a context that may be gone.
+    static void deliver(std::function<void()> call);
 
-    QString m_location;
-    QThread m_thread;
-    QObject* m_worker = nullptr; // lives in m_thread
-    std::unique_ptr<EventStore> m_store; // created, used and destroyed on m_thread
-    std::optional<StoreError> m_openError;
+    std::shared_ptr<StoreConnector> m_connector;
+    std::shared_ptr<Worker> m_worker; // shared with the worker thread, which may outlive this session
     int m_pending = 0;
-
-    QMutex m_mutex; // guards the two below, shared with the worker
-    JobHandle m_running;
-    QList<std::weak_ptr<JobControl>> m_queued;
 };
 
 } // namespace EventScope

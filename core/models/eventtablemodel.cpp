@@ -42,19 +42,26 @@ EventTableModel::~EventTableModel() = default;
 
 void EventTableModel::setStore(const QString& location)
 {
-    if (location == m_location && m_pageSession)
+    if (m_store && location == store())
         return;
-    m_location = location;
+    setStore(location.isEmpty() ? nullptr : OpenStore::fromText(location));
+}
+
+void EventTableModel::setStore(std::shared_ptr<OpenStore> store)
+{
+    if (store == m_store)
+        return;
+    if (m_store) {
+        cancel();
+        m_store->disconnect(this);
+    }
     m_scanJob.reset();
     m_batchJob.reset();
-    m_pageSession.reset();
-    m_scanSession.reset();
-    if (!location.isEmpty()) {
-        m_pageSession = std::make_unique<StoreSession>(location);
-        m_scanSession = std::make_unique<StoreSession>(location);
-        connect(m_pageSession.get(), &StoreSession::busyChanged, this, [this] { emit loadingChanged(isLoading()); });
-        connect(m_scanSession.get(), &StoreSession::busyChanged, this, [this] { emit loadingChanged(isLoading()); });
-    }
+    m_store = std::move(store);
+    m_pageSession = m_store ? &m_store->interactive() : nullptr;
+    m_scanSession = m_store ? &m_store->background() : nullptr;
+    if (m_store)
+        connect(m_store.get(), &OpenStore::busyChanged, this, [this] { emit loadingChanged(isLoading()); });
     reset();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../jobs/storesession.h"
+#include "../jobs/openstore.h"
 #include "../model/eventquery.h"
 
 #include <QAbstractTableModel>
@@ -32,9 +32,12 @@ public:
     explicit EventTableModel(QObject* parent = nullptr);
     ~EventTableModel() override;
 
-    // Opens its own connections to the store; an empty location closes them.
+    // Reads `store`: pages in its interactive lane, counting and locating in its background lane. nullptr
+    // empties the model.
+    void setStore(std::shared_ptr<OpenStore> store);
+    // Opens the store a user typed (a path, a URI or a conninfo string); an empty location empties the model.
     void setStore(const QString& location);
-    QString store() const { return m_location; }
+    QString store() const { return m_store ? m_store->location().toString() : QString(); }
     void setFilter(const EventFilter& filter);
     EventFilter filter() const { return m_filter; }
 
@@ -91,10 +94,10 @@ private:
     void finishLocate(Result<std::optional<qint64>> key);
     void setCounting(bool counting);
 
-    QString m_location;
+    std::shared_ptr<OpenStore> m_store;
     EventFilter m_filter;
-    std::unique_ptr<StoreSession> m_pageSession; // window reads
-    std::unique_ptr<StoreSession> m_scanSession; // counting and locating
+    StoreSession* m_pageSession = nullptr; // window reads: m_store's interactive lane
+    StoreSession* m_scanSession = nullptr; // counting and locating: m_store's background lane
     JobHandle m_scanJob;
     JobHandle m_batchJob;
     quint64 m_generation = 0;

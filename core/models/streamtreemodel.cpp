@@ -30,13 +30,35 @@ StreamTreeModel::~StreamTreeModel() = default;
 
 void StreamTreeModel::setStore(const QString& location)
 {
-    m_location = location;
-    m_session.reset();
-    if (!location.isEmpty()) {
-        m_session = std::make_unique<StoreSession>(location);
-        connect(m_session.get(), &StoreSession::busyChanged, this, &StreamTreeModel::loadingChanged);
-    }
+    setStore(location.isEmpty() ? nullptr : OpenStore::fromText(location));
+}
+
+void StreamTreeModel::setStore(std::shared_ptr<OpenStore> store)
+{
+    cancelJobs();
+    if (m_session)
+        m_session->disconnect(this);
+    m_store = std::move(store);
+    m_session = m_store ? &m_store->interactive() : nullptr;
+    if (m_session)
+        connect(m_session, &StoreSession::busyChanged, this, &StreamTreeModel::loadingChanged);
     reload();
+}
+
+void StreamTreeModel::track(const JobHandle& job)
+{
+    m_jobs.removeIf([](const std::weak_ptr<JobControl>& tracked) { return tracked.expired(); });
+    m_jobs.append(job);
+}
+
+// Cancels this model's jobs only: the lane is shared with the other views of the store.
+void StreamTreeModel::cancelJobs()
+{
+    if (m_session) {
+        for (const auto& tracked : std::as_const(m_jobs))
+            m_session->cancel(tracked.lock());
+    }
+    m_jobs.clear();
 }
 
 void StreamTreeModel::setPattern(const QString& pattern)
@@ -60,8 +82,7 @@ void StreamTreeModel::reload()
 {
     beginResetModel();
     ++m_generation;
-    if (m_session)
-        m_session->cancelAll();
+    cancelJobs();
     m_categories.clear();
     m_totalEvents = 0;
     endResetModel();
@@ -70,7 +91,7 @@ void StreamTreeModel::reload()
 
     const quint64 generation = m_generation;
     const QString pattern = m_pattern;
-    m_session->run<CategoryList>(
+    track(m_session->run<CategoryList>(
         this,
         [pattern](EventStore& store, JobControl&) -> Result<CategoryList> {
             auto categories = store.categories(CategoryQuery { pattern, {}, {} });
@@ -106,7 +127,7 @@ void StreamTreeModel::reload()
             // "All events" shows the total, now known.
             emit dataChanged(index(0, 0), index(0, ColumnCount - 1));
             emit categoriesLoaded(int(count), streams);
-        });
+        }));
 }
 
 StreamTreeModel::CategoryNode* StreamTreeModel::categoryOf(const QModelIndex& index) const
@@ -125,7 +146,7 @@ QModelIndex StreamTreeModel::index(int row, int column, const QModelIndex& paren
     if (row < 0 || column < 0 || column >= ColumnCount)
         return {};
     if (!parent.isValid()) {
-        if (row > int(m_categories.size()) || (!m_session && row > 0) || (row == 0 && m_location.isEmpty()))
+        if (row > int(m_categories.size()) || (!m_session && row > 0) || (row == 0 && !m_store))
             return {};
         return createIndex(row, column, kTopLevel);
     }
@@ -147,7 +168,7 @@ QModelIndex StreamTreeModel::parent(const QModelIndex& child) const
 int StreamTreeModel::rowCount(const QModelIndex& parent) const
 {
     if (!parent.isValid())
-        return m_location.isEmpty() ? 0 : 1 + int(m_categories.size());
+        return !m_store ? 0 : 1 + int(m_categories.size());
     if (parent.internalId() != kTopLevel || parent.column() != 0)
         return 0;
     const CategoryNode* category = categoryOf(parent);
@@ -191,7 +212,7 @@ void StreamTreeModel::fetchMore(const QModelIndex& parent)
         query.after = category->streams.constLast().stream;
     const quint64 generation = m_generation;
     const int categoryRow = category->row;
-    m_session->run<QList<StreamInfo>>(
+    track(m_session->run<QList<StreamInfo>>(
         this, [query](EventStore& store, JobControl&) { return store.streams(query); },
         [this, generation, categoryRow](Result<QList<StreamInfo>> result) {
             if (generation != m_generation)
@@ -210,7 +231,7 @@ void StreamTreeModel::fetchMore(const QModelIndex& parent)
             beginInsertRows(index(categoryRow, 0), first, first + int(result->size()) - 1);
             node->streams.append(*result);
             endInsertRows();
-        });
+        }));
 }
 
 QVariant StreamTreeModel::data(const QModelIndex& index, int role) const

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../jobs/storesession.h"
+#include "../jobs/openstore.h"
 #include "../model/storeinfo.h"
 
 #include <QAbstractItemModel>
@@ -29,6 +29,9 @@ public:
     explicit StreamTreeModel(QObject* parent = nullptr);
     ~StreamTreeModel() override;
 
+    // Lists the categories and streams of `store` in its interactive lane; nullptr empties the model.
+    void setStore(std::shared_ptr<OpenStore> store);
+    // Opens the store a user typed (a path, a URI or a conninfo string); an empty location empties the model.
     void setStore(const QString& location);
     // A regular expression searched in stream names; an invalid one emits errorOccurred and changes nothing.
     void setPattern(const QString& pattern);
@@ -63,9 +66,13 @@ private:
     void reload();
     CategoryNode* categoryOf(const QModelIndex& index) const;
 
-    QString m_location;
+    void track(const JobHandle& job);
+    void cancelJobs();
+
+    std::shared_ptr<OpenStore> m_store;
+    StoreSession* m_session = nullptr; // m_store's interactive lane, shared with other models
+    QList<std::weak_ptr<JobControl>> m_jobs; // this model's jobs in that lane
     QString m_pattern;
-    std::unique_ptr<StoreSession> m_session;
     quint64 m_generation = 0;
     qint64 m_totalEvents = 0;
     std::vector<std::unique_ptr<CategoryNode>> m_categories;

@@ -19,18 +19,6 @@ class TestEventTableModel : public QObject
 private:
     QTemporaryDir m_dir;
 
-    static qint64 residentKb()
-    {
-        QFile status(u"/proc/self/status"_s);
-        if (!status.open(QIODevice::ReadOnly))
-            return -1;
-        for (const QByteArray& line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                return line.mid(6).trimmed().split(' ').constFirst().toLongLong();
-        }
-        return -1;
-    }
-
     QString m_store;
 
     // Every position of `filter` in order, read by keyset through the core: what the rows must show.
@@ -141,14 +129,14 @@ private slots:
         QVERIFY(counts.constLast().first > 65536);
     }
 
-    void memoryFlatWhileScrollingMillion()
+    void windowsStayBoundedWhileScrolling()
     {
-        // Not timed: the resident set after scrolling a million rows stays within a few MB of where it
-        // was after the first screens, however many windows were read on the way.
-        const QString path = TestSupport::demoStore(m_dir.path(), 1000000, 1);
+        // However many windows were read on the way through the store, at most kMaxWindows stay in memory.
+        // (The resident set itself is measured by eventscope-bench, row rss.model, beside its reference.)
+        const QString path = TestSupport::demoStore(m_dir.path(), 300000, 1);
         EventTableModel model;
         model.setStore(path);
-        QTRY_VERIFY(!model.isCounting() && model.rowCount() == 1000000);
+        QTRY_VERIFY(!model.isCounting() && model.rowCount() == 300000);
         const auto showScreenAt = [&](int top) {
             for (int row = top; row < std::min(top + 40, model.rowCount()); ++row)
                 model.data(model.index(row, EventTableModel::DataColumn));
@@ -156,14 +144,8 @@ private slots:
             return QTest::qWaitFor([&] { return !model.data(last, EventTableModel::LoadingRole).toBool(); }, 10000);
         };
         constexpr int kSteps = 1000;
-        for (int step = 0; step < 100; ++step)
+        for (int step = 0; step <= kSteps; ++step)
             QVERIFY(showScreenAt(int(qint64(step) * (model.rowCount() - 40) / kSteps)));
-        const qint64 before = residentKb();
-        for (int step = 100; step <= kSteps; ++step)
-            QVERIFY(showScreenAt(int(qint64(step) * (model.rowCount() - 40) / kSteps)));
-        const qint64 after = residentKb();
-        qInfo("resident set: %lld KB after 100 screens, %lld KB after %d", before, after, kSteps);
-        QVERIFY2(after - before < 16 * 1024, qPrintable(u"grew by %1 KB"_s.arg(after - before)));
         int loaded = 0;
         for (int row = 0; row < model.rowCount(); row += EventTableModel::kWindowRows)
             loaded += model.eventAt(row) ? 1 : 0;

@@ -8,8 +8,7 @@
 #include "../inspect/inspectorpanel.h"
 #include "../widgets/storestatusbar.h"
 
-#include <core/jobs/storesession.h>
-#include <core/model/category.h>
+#include <core/jobs/openstore.h>
 #include <core/models/eventtablemodel.h>
 #include <core/models/streamtreemodel.h>
 
@@ -20,6 +19,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -65,8 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow()
 {
-    // The models' sessions join their threads; the store session goes the same way.
-    delete m_session;
+    // Closing the store never waits: its lanes end their work and close their connections on their own.
 }
 
 void MainWindow::createPanels()
@@ -196,22 +195,32 @@ void MainWindow::connectModels()
 
 void MainWindow::openStore(const QString& path)
 {
+    QString password;
+    const auto location = StoreLocation::parse(path, &password);
+    if (!location) {
+        emit openFailed(path, location.error().message);
+        showError(tr("Cannot open store"), location.error().message);
+        return;
+    }
+    openLocation(*location, password);
+}
+
+void MainWindow::openLocation(const StoreLocation& location, const QString& password)
+{
     const quint64 generation = ++m_openGeneration;
-    statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
-    // A session of its own: if the store is unreadable, nothing of the current one has changed.
-    // The job itself does nothing: the session opens the store (file checks, schema detection) before
-    // any job, so its result says whether the store can be read. The counts come after the first page.
-    auto* probe = new StoreSession(path, this);
-    probe->run<Done>(
+    const QString path = location.toString();
+    statusBar()->showMessage(tr("Opening %1…").arg(location.displayName()));
+    // A store of its own: if it is unreadable, nothing of the current one has changed. The job itself does
+    // nothing: the lane opens the store (file checks or connecting, schema detection) before any job, so its
+    // result says whether the store can be read. The counts come after the first page.
+    auto probe = std::make_shared<OpenStore>(location, OpenOptions { password, {} });
+    probe->interactive().run<Done>(
         this, [](EventStore&, JobControl&) { return Result<Done>(Done {}); },
         [this, probe, path, generation](Result<Done> opened) {
-            if (generation != m_openGeneration) {
-                probe->deleteLater();
+            if (generation != m_openGeneration)
                 return;
-            }
             statusBar()->clearMessage();
             if (!opened) {
-                probe->deleteLater();
                 emit openFailed(path, opened.error().message);
                 showError(tr("Cannot open store"), opened.error().message);
                 return;
@@ -220,17 +229,26 @@ void MainWindow::openStore(const QString& path)
         });
 }
 
-void MainWindow::adoptStore(const QString& path, StoreSession* session)
+QString MainWindow::storeName() const
 {
-    if (m_session)
-        m_session->deleteLater();
-    m_session = session;
-    connect(session, &StoreSession::busyChanged, this, &MainWindow::updateBusy);
+    if (!m_store)
+        return {};
+    const StoreLocation& location = m_store->location();
+    return location.kind() == StoreLocation::Kind::SqliteFile ? QFileInfo(location.path()).fileName()
+                                                              : location.displayName();
+}
+
+void MainWindow::adoptStore(const QString& path, std::shared_ptr<OpenStore> store)
+{
+    if (m_store)
+        m_store->disconnect(this);
+    m_store = std::move(store);
+    connect(m_store.get(), &OpenStore::busyChanged, this, &MainWindow::updateBusy);
     m_storePath = path;
     m_storeInfo = StoreInfo();
     RecentStores::add(path);
 
-    const QString fileName = QFileInfo(path).fileName();
+    const QString fileName = storeName();
     setWindowTitle(tr("EventScope — %1").arg(fileName));
     m_status->setStore(fileName, std::nullopt);
     m_status->setRows(0, false);
@@ -238,8 +256,8 @@ void MainWindow::adoptStore(const QString& path, StoreSession* session)
     m_scopeStream.clear();
     m_pendingRow = -1;
     m_treePanel->view()->setCurrentIndex({});
-    m_treeModel->setStore(path);
-    m_tableModel->setStore(path);
+    m_treeModel->setStore(m_store);
+    m_tableModel->setStore(m_store);
     m_tableModel->setFilter(currentFilter());
     loadEventTypes();
     loadStoreInfo();
@@ -248,11 +266,11 @@ void MainWindow::adoptStore(const QString& path, StoreSession* session)
 
 void MainWindow::loadStoreInfo()
 {
-    const QPointer<StoreSession> session = m_session;
-    m_session->run<StoreInfo>(
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->background().run<StoreInfo>(
         this, [](EventStore& store, JobControl&) { return store.describe(); },
-        [this, session](Result<StoreInfo> info) {
-            if (session != m_session)
+        [this, store](Result<StoreInfo> info) {
+            if (store.lock() != m_store)
                 return; // a store opened since
             if (!info) {
                 if (info.error().kind != StoreError::Kind::Cancelled)
@@ -260,17 +278,17 @@ void MainWindow::loadStoreInfo()
                 return;
             }
             m_storeInfo = *info;
-            m_status->setStore(QFileInfo(m_storePath).fileName(), m_storeInfo);
+            m_status->setStore(storeName(), m_storeInfo);
         });
 }
 
 void MainWindow::loadEventTypes()
 {
-    const QPointer<StoreSession> session = m_session;
-    m_session->run<QStringList>(
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->background().run<QStringList>(
         this, [](EventStore& store, JobControl&) { return store.eventTypes(); },
-        [this, session](Result<QStringList> types) {
-            if (session != m_session)
+        [this, store](Result<QStringList> types) {
+            if (store.lock() != m_store)
                 return; // a store opened since
             if (types)
                 m_tablePanel->setEventTypes(*types);
@@ -316,22 +334,40 @@ void MainWindow::updateInspector()
 void MainWindow::updateBusy()
 {
     const bool busy = m_tableModel->isCounting() || m_tableModel->isLoading() || m_treeModel->isLoading()
-        || (m_session && m_session->isBusy());
+        || (m_store && m_store->isBusy());
     m_status->setBusy(busy);
 }
 
 void MainWindow::cancelLoading()
 {
     m_tableModel->cancel();
-    if (m_session)
-        m_session->cancelAll();
+    if (m_store) {
+        m_store->interactive().cancelAll();
+        m_store->background().cancelAll();
+    }
     updateBusy();
 }
 
 void MainWindow::selectStream(const QString& stream)
 {
     m_pendingStream = stream;
-    m_treePanel->selectStream(defaultCategoryOf(stream), stream);
+    if (!m_store)
+        return;
+    // The store says which category a stream is in (a column, or its own naming rule): ask it.
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->interactive().run<QString>(
+        this,
+        [stream](EventStore& events, JobControl&) -> Result<QString> {
+            const auto found
+                = events.streams(StreamQuery { u"^"_s + QRegularExpression::escape(stream) + u"$"_s, {}, {}, 1 });
+            if (!found)
+                return found.error();
+            return found->isEmpty() ? events.categoryOf(stream) : found->constFirst().category;
+        },
+        [this, store, stream](Result<QString> category) {
+            if (store.lock() == m_store && category)
+                m_treePanel->selectStream(*category, stream);
+        });
 }
 
 void MainWindow::selectRowWhenLoaded(int row)

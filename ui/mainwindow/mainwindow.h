@@ -3,8 +3,11 @@
 #include <core/model/eventquery.h>
 #include <core/model/storeinfo.h>
 
+#include <core/store/storelocation.h>
+
 #include <QMainWindow>
 #include <QPointer>
+#include <memory>
 
 class QAction;
 class QMenu;
@@ -16,7 +19,7 @@ class DemoStoreBuilder;
 class EventTableModel;
 class EventTablePanel;
 class InspectorPanel;
-class StoreSession;
+class OpenStore;
 class StoreStatusBar;
 class StreamTreeModel;
 class StreamTreePanel;
@@ -37,6 +40,8 @@ public:
     // schema detection), and only then shows it; its counts follow. A store that cannot be read
     // leaves the current one open.
     void openStore(const QString& path);
+    // The same for a location and its password (kept in memory for this store's connections only).
+    void openLocation(const StoreLocation& location, const QString& password);
     // Opens the demo store in AppDataLocation, writing it first (with a progress dialog) if needed.
     void openDemoStore();
 
@@ -60,7 +65,8 @@ private:
     void createPanels();
     void createMenus();
     void connectModels();
-    void adoptStore(const QString& path, StoreSession* session);
+    void adoptStore(const QString& path, std::shared_ptr<OpenStore> store);
+    QString storeName() const; // what the title and status bar call the open store
     void loadEventTypes();
     void loadStoreInfo();
     void setScope(const QString& category, const QString& stream);
@@ -85,7 +91,7 @@ private:
     QMenu* m_recentMenu = nullptr;
     DemoStoreBuilder* m_demoBuilder = nullptr;
 
-    QPointer<StoreSession> m_session; // the open store's session, for describe() and eventTypes()
+    std::shared_ptr<OpenStore> m_store; // shared with the models
     QString m_storePath;
     StoreInfo m_storeInfo;
     quint64 m_openGeneration = 0; // the latest openStore() request; older answers are dropped
