@@ -25,10 +25,10 @@ int runInfo(const CommandLine& arguments)
         // The first seven keys are the contract (docs/cli.md); later keys may be added, never renamed.
         JsonLine line;
         line.string("dialect", info->dialect)
-            .number("events", info->events)
-            .number("streams", info->streams)
-            .number("categories", info->categories)
-            .number("snapshots", info->snapshots)
+            .count("events", info->events)
+            .count("streams", info->streams)
+            .count("categories", info->categories)
+            .count("snapshots", info->snapshots)
             .time("first_time", info->firstTimeMs)
             .time("last_time", info->lastTimeMs);
         if (info->firstPosition)
@@ -36,6 +36,15 @@ int runInfo(const CommandLine& arguments)
         else
             line.null("first_position").null("last_position");
         line.string("store", info->location);
+        // Counts the store could only estimate (from its statistics) are named here; an unknown one is null.
+        QStringList estimated;
+        for (const auto& [name, count] : { std::pair { u"events"_s, info->events }, { u"streams"_s, info->streams },
+                 { u"categories"_s, info->categories }, { u"snapshots"_s, info->snapshots } }) {
+            if (count.kind == Count::Kind::Estimated)
+                estimated.append(name);
+        }
+        if (!estimated.isEmpty())
+            line.raw("estimated", "[\"" + estimated.join(u"\",\""_s).toUtf8() + "\"]");
         output.write(line.line());
         return output.finish();
     }
@@ -45,10 +54,10 @@ int runInfo(const CommandLine& arguments)
     TextTable table(output, { { u"PROPERTY"_s }, { u"VALUE"_s } });
     table.addRow({ u"store"_s, info->location });
     table.addRow({ u"dialect"_s, info->dialect });
-    table.addRow({ u"events"_s, QString::number(info->events) });
-    table.addRow({ u"streams"_s, QString::number(info->streams) });
-    table.addRow({ u"categories"_s, QString::number(info->categories) });
-    table.addRow({ u"snapshots"_s, QString::number(info->snapshots) });
+    table.addRow({ u"events"_s, countText(info->events) });
+    table.addRow({ u"streams"_s, countText(info->streams) });
+    table.addRow({ u"categories"_s, countText(info->categories) });
+    table.addRow({ u"snapshots"_s, countText(info->snapshots) });
     table.addRow({ u"first time"_s, time(info->firstTimeMs) });
     table.addRow({ u"last time"_s, time(info->lastTimeMs) });
     table.addRow({ u"positions"_s, u"%1 .. %2"_s.arg(position(info->firstPosition), position(info->lastPosition)) });

@@ -83,6 +83,24 @@ JsonLine& JsonLine::number(const char* name, qint64 value)
     return *this;
 }
 
+JsonLine& JsonLine::count(const char* name, const Count& value)
+{
+    return value.isKnown() ? number(name, value.value) : null(name);
+}
+
+QString countText(const Count& count)
+{
+    switch (count.kind) {
+    case Count::Kind::Exact:
+        return QString::number(count.value);
+    case Count::Kind::Estimated:
+        return u'~' + QString::number(count.value);
+    case Count::Kind::Unknown:
+        break;
+    }
+    return QStringLiteral("?");
+}
+
 JsonLine& JsonLine::null(const char* name)
 {
     key(name);

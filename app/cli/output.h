@@ -1,5 +1,7 @@
 #pragma once
 
+#include <core/model/count.h>
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -44,6 +46,7 @@ public:
     JsonLine& string(const char* key, const QString& value);
     JsonLine& number(const char* key, qint64 value);
     JsonLine& null(const char* key);
+    JsonLine& count(const char* key, const Count& value); // a number (exact or estimated), or null when unknown
     JsonLine& raw(const char* key, const QByteArray& json);
     JsonLine& time(const char* key, std::optional<qint64> msSinceEpoch); // ISO 8601 string or null
 
@@ -54,6 +57,9 @@ private:
 
     QByteArray m_text;
 };
+
+// A count for a text table: "1234", "~1234" when estimated, "?" when not known.
+QString countText(const Count& count);
 
 // A JSON string literal, quotes included.
 QByteArray jsonString(const QString& text);

@@ -53,12 +53,12 @@ int runStreams(const CommandLine& arguments)
                 output.write(JsonLine()
                                  .string("stream", stream.stream)
                                  .string("category", stream.category)
-                                 .number("events", stream.events)
+                                 .count("events", stream.events)
                                  .number("last_version", stream.lastVersion)
                                  .time("last_time", stream.lastTimeMs)
                                  .line());
             } else {
-                table.addRow({ stream.stream, stream.category, QString::number(stream.events),
+                table.addRow({ stream.stream, stream.category, countText(stream.events),
                     QString::number(stream.lastVersion), formatIsoTime(stream.lastTimeMs) });
             }
         }

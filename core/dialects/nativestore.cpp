@@ -7,6 +7,7 @@
 
 #include <QMap>
 #include <QUuid>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -186,8 +187,59 @@ Result<StoreInfo> NativeStore::readInfo()
     return info;
 }
 
+// Category names without reading every stream: one seek on streams_by_category per name (a recursive query
+// that asks for the next name after the last), merged with the names derived for streams whose column is
+// NULL (those streams alone are read, through the same index).
+Result<QList<CategoryInfo>> NativeStore::readCategoryNames(const CategoryQuery& query)
+{
+    const QString streams = table("streams");
+    QList<SqlValue> binds;
+    QString first = u"SELECT min(category) FROM %1"_s.arg(streams);
+    if (query.after) {
+        first += u" WHERE category > ?"_s;
+        binds.append(*query.after);
+    }
+    QString sql
+        = u"WITH RECURSIVE c(name) AS (SELECT (%1) UNION ALL SELECT (SELECT min(category) FROM %2 WHERE"
+          " category > c.name) FROM c WHERE c.name IS NOT NULL) SELECT name FROM c WHERE name IS NOT NULL"_s.arg(
+              first, streams);
+    if (query.limit) {
+        sql += u" LIMIT ?"_s;
+        binds.append(qint64(*query.limit));
+    }
+    QStringList names;
+    Status status = forEachRow(connection(), SqlQuery { sql, binds }, [&names](const SqlRows& row) {
+        names.append(row.text(0));
+        return true;
+    });
+    if (!status)
+        return status.error();
+    QList<SqlValue> derivedBinds;
+    QString derived = u"SELECT DISTINCT %1 FROM %2 WHERE category IS NULL"_s.arg(categoryExpression(), streams);
+    if (query.after) {
+        derived = u"SELECT c FROM (%1) AS d(c) WHERE c > ?"_s.arg(derived);
+        derivedBinds.append(*query.after);
+    }
+    status = forEachRow(connection(), SqlQuery { derived, derivedBinds }, [&names](const SqlRows& row) {
+        names.append(row.text(0));
+        return true;
+    });
+    if (!status)
+        return status.error();
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    if (query.limit && names.size() > *query.limit)
+        names.resize(*query.limit);
+    QList<CategoryInfo> result;
+    for (const QString& name : std::as_const(names))
+        result.append(CategoryInfo { name, Count::unknown(), Count::unknown() });
+    return result;
+}
+
 Result<QList<CategoryInfo>> NativeStore::readCategories(const CategoryQuery& query)
 {
+    if (!query.withCounts && query.pattern.isEmpty())
+        return readCategoryNames(query);
     QList<CategoryInfo> result;
     const std::optional<QString> match
         = query.pattern.isEmpty() ? std::optional(QString()) : patternCondition(query.pattern);
@@ -202,8 +254,8 @@ Result<QList<CategoryInfo>> NativeStore::readCategories(const CategoryQuery& que
                 continue;
             CategoryInfo& category = byName[stream.category];
             category.category = stream.category;
-            ++category.streams;
-            category.events += stream.events;
+            category.streams.value += 1;
+            category.events.value += stream.events.value;
         }
         for (const CategoryInfo& category : std::as_const(byName)) {
             if (query.limit && result.size() >= *query.limit)

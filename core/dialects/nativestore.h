@@ -67,6 +67,7 @@ private:
     Result<std::optional<qint64>> positionAtTime(qint64 timeMs);
     Result<CategorySize> categorySize(const QString& category);
     Result<QList<StreamInfo>> readStreamsMatchingHere(const StreamQuery& query);
+    Result<QList<CategoryInfo>> readCategoryNames(const CategoryQuery& query);
 
     QString m_schema;
     QHash<QString, std::optional<qint64>> m_streamIds;

@@ -77,6 +77,10 @@ struct CategoryQuery
     QString pattern; // regular expression searched in stream names; empty: all
     std::optional<QString> after; // keyset: categories after this one
     std::optional<int> limit; // none: every category
+    // False: names only, their counts Count::unknown(). A store can list names with a few index seeks where
+    // counting its streams means reading them all; a view shows the names first and the counts when a
+    // second query brings them.
+    bool withCounts = true;
 };
 
 } // namespace EventScope

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "count.h"
+
 #include <QString>
 #include <optional>
 
@@ -10,10 +12,10 @@ struct StoreInfo
 {
     QString location;
     QString dialect;
-    qint64 events = 0;
-    qint64 streams = 0;
-    qint64 categories = 0;
-    qint64 snapshots = 0;
+    Count events;
+    Count streams;
+    Count categories;
+    Count snapshots;
     std::optional<qint64> firstTimeMs;
     std::optional<qint64> lastTimeMs;
     std::optional<qint64> firstPosition;
@@ -24,7 +26,7 @@ struct StreamInfo
 {
     QString stream;
     QString category;
-    qint64 events = 0;
+    Count events;
     qint64 lastVersion = 0;
     qint64 lastTimeMs = 0;
 };
@@ -32,8 +34,8 @@ struct StreamInfo
 struct CategoryInfo
 {
     QString category;
-    qint64 streams = 0;
-    qint64 events = 0;
+    Count streams;
+    Count events;
 };
 
 // A snapshot as the store keeps it: the state of `stream` after the event with `version`.

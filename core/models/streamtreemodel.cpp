@@ -14,12 +14,6 @@ namespace {
 // internalId of top-level rows; a stream row carries its category's row + 1 instead.
 constexpr quintptr kTopLevel = 0;
 
-struct CategoryList
-{
-    QList<CategoryInfo> categories;
-    qint64 totalEvents = 0;
-};
-
 } // namespace
 
 StreamTreeModel::StreamTreeModel(QObject* parent)
@@ -85,24 +79,19 @@ void StreamTreeModel::reload()
     cancelJobs();
     m_categories.clear();
     m_totalEvents = 0;
+    m_countsKnown = false;
     endResetModel();
     if (!m_session)
         return;
 
+    // Names first, in the interactive lane: a store lists them with a few index seeks. Counting needs every
+    // stream read, so it follows in the background lane and fills the "…" in. A pattern has to read the
+    // streams anyway, and brings the counts at once.
     const quint64 generation = m_generation;
-    const QString pattern = m_pattern;
-    track(m_session->run<CategoryList>(
-        this,
-        [pattern](EventStore& store, JobControl&) -> Result<CategoryList> {
-            auto categories = store.categories(CategoryQuery { pattern, {}, {} });
-            if (!categories)
-                return categories.error();
-            CategoryList list { std::move(categories).value(), 0 };
-            for (const CategoryInfo& category : std::as_const(list.categories))
-                list.totalEvents += category.events;
-            return list;
-        },
-        [this, generation](Result<CategoryList> result) {
+    const CategoryQuery query { m_pattern, {}, {}, !m_pattern.isEmpty() };
+    track(m_session->run<QList<CategoryInfo>>(
+        this, [query](EventStore& store, JobControl&) { return store.categories(query); },
+        [this, generation, withCounts = query.withCounts](Result<QList<CategoryInfo>> result) {
             if (generation != m_generation)
                 return;
             if (!result) {
@@ -110,24 +99,62 @@ void StreamTreeModel::reload()
                     emit errorOccurred(result.error());
                 return;
             }
-            const qsizetype count = result->categories.size();
-            qint64 streams = 0;
+            const qsizetype count = result->size();
             if (count > 0) {
                 beginInsertRows({}, 1, int(count));
                 for (qsizetype i = 0; i < count; ++i) {
                     auto node = std::make_unique<CategoryNode>();
-                    node->info = result->categories[i];
+                    node->info = result->at(i);
                     node->row = int(i) + 1;
-                    streams += node->info.streams;
                     m_categories.push_back(std::move(node));
                 }
-                m_totalEvents = result->totalEvents;
                 endInsertRows();
             }
-            // "All events" shows the total, now known.
-            emit dataChanged(index(0, 0), index(0, ColumnCount - 1));
-            emit categoriesLoaded(int(count), streams);
+            emit categoriesLoaded(int(count));
+            if (withCounts)
+                applyCounts(*result);
+            else
+                loadCounts();
         }));
+}
+
+void StreamTreeModel::loadCounts()
+{
+    const quint64 generation = m_generation;
+    const CategoryQuery query { m_pattern, {}, {}, true };
+    track(m_store->background().run<QList<CategoryInfo>>(
+        this, [query](EventStore& store, JobControl&) { return store.categories(query); },
+        [this, generation](Result<QList<CategoryInfo>> result) {
+            if (generation != m_generation)
+                return;
+            if (!result) {
+                if (result.error().kind != StoreError::Kind::Cancelled)
+                    emit errorOccurred(result.error());
+                return;
+            }
+            applyCounts(*result);
+        }));
+}
+
+void StreamTreeModel::applyCounts(const QList<CategoryInfo>& counts)
+{
+    QHash<QString, const CategoryInfo*> byName;
+    for (const CategoryInfo& info : counts)
+        byName.insert(info.category, &info);
+    qint64 streams = 0;
+    m_totalEvents = 0;
+    for (const auto& node : m_categories) {
+        if (const CategoryInfo* info = byName.value(node->info.category)) {
+            node->info.streams = info->streams;
+            node->info.events = info->events;
+        }
+        streams += node->info.streams.value;
+        m_totalEvents += node->info.events.value;
+    }
+    m_countsKnown = true;
+    // "All events" and every category show their counts, now known.
+    emit dataChanged(index(0, 0), index(int(m_categories.size()), ColumnCount - 1));
+    emit countsLoaded(streams, m_totalEvents);
 }
 
 StreamTreeModel::CategoryNode* StreamTreeModel::categoryOf(const QModelIndex& index) const
@@ -187,7 +214,7 @@ bool StreamTreeModel::hasChildren(const QModelIndex& parent) const
     if (parent.internalId() != kTopLevel || parent.column() != 0)
         return false;
     const CategoryNode* category = categoryOf(parent);
-    return category && category->info.streams > 0;
+    return category && (!category->info.streams.isKnown() || category->info.streams.value > 0);
 }
 
 bool StreamTreeModel::canFetchMore(const QModelIndex& parent) const
@@ -244,11 +271,12 @@ QVariant StreamTreeModel::data(const QModelIndex& index, int role) const
         case Qt::DisplayRole:
             if (index.column() == NameColumn)
                 return tr("All events");
-            return m_categories.empty() ? QVariant() : QVariant(QLocale().toString(m_totalEvents));
+            return !m_countsKnown ? QVariant(formatCount(Count::unknown()))
+                                  : QVariant(QLocale().toString(m_totalEvents));
         case NodeKindRole:
             return int(NodeKind::AllEvents);
         case EventCountRole:
-            return m_totalEvents;
+            return m_countsKnown ? QVariant(m_totalEvents) : QVariant();
         case Qt::TextAlignmentRole:
             return index.column() == EventsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
         default:
@@ -263,16 +291,16 @@ QVariant StreamTreeModel::data(const QModelIndex& index, int role) const
         case Qt::DisplayRole:
             if (index.column() == NameColumn)
                 return category->info.category;
-            return QLocale().toString(category->info.events);
+            return formatCount(category->info.events);
         case Qt::ToolTipRole:
             return tr("%1 streams, %2 events")
-                .arg(QLocale().toString(category->info.streams), QLocale().toString(category->info.events));
+                .arg(formatCount(category->info.streams), formatCount(category->info.events));
         case NodeKindRole:
             return int(NodeKind::Category);
         case CategoryRole:
             return category->info.category;
         case EventCountRole:
-            return category->info.events;
+            return category->info.events.isKnown() ? QVariant(category->info.events.value) : QVariant();
         case Qt::TextAlignmentRole:
             return index.column() == EventsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
         default:
@@ -286,10 +314,10 @@ QVariant StreamTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         if (index.column() == NameColumn)
             return stream.stream;
-        return QLocale().toString(stream.events);
+        return formatCount(stream.events);
     case Qt::ToolTipRole:
         return tr("%1: %2 events, last version %3")
-            .arg(stream.stream, QLocale().toString(stream.events))
+            .arg(stream.stream, formatCount(stream.events))
             .arg(stream.lastVersion);
     case NodeKindRole:
         return int(NodeKind::Stream);
@@ -298,7 +326,7 @@ QVariant StreamTreeModel::data(const QModelIndex& index, int role) const
     case CategoryRole:
         return stream.category;
     case EventCountRole:
-        return stream.events;
+        return stream.events.isKnown() ? QVariant(stream.events.value) : QVariant();
     case Qt::TextAlignmentRole:
         return index.column() == EventsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     default:

@@ -50,7 +50,10 @@ public:
 
 signals:
     void loadingChanged(bool loading);
-    void categoriesLoaded(int categories, qint64 streams);
+    // The category names are in (their counts may still be "…").
+    void categoriesLoaded(int categories);
+    // Every category's counts are in, and the totals of the whole tree.
+    void countsLoaded(qint64 streams, qint64 events);
     void errorOccurred(const EventScope::StoreError& error);
 
 private:
@@ -64,6 +67,8 @@ private:
     };
 
     void reload();
+    void loadCounts();
+    void applyCounts(const QList<CategoryInfo>& counts);
     CategoryNode* categoryOf(const QModelIndex& index) const;
 
     void track(const JobHandle& job);
@@ -75,6 +80,7 @@ private:
     QString m_pattern;
     quint64 m_generation = 0;
     qint64 m_totalEvents = 0;
+    bool m_countsKnown = false;
     std::vector<std::unique_ptr<CategoryNode>> m_categories;
 };
 

@@ -41,7 +41,7 @@ private slots:
             },
             [&](Result<StoreInfo> info) {
                 resultThread = QThread::currentThread();
-                events = info->events;
+                events = info->events.value;
             });
         QVERIFY(session.isBusy());
         QTRY_VERIFY(events.has_value());
@@ -101,7 +101,7 @@ private slots:
         std::optional<qint64> events;
         session.run<StoreInfo>(
             this, [](EventStore& store, JobControl&) { return store.describe(); },
-            [&](Result<StoreInfo> info) { events = info->events; });
+            [&](Result<StoreInfo> info) { events = info->events.value; });
         QTRY_COMPARE(events, std::optional<qint64>(200000));
     }
 
