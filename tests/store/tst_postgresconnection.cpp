@@ -325,6 +325,25 @@ private slots:
         QVERIFY2(peak - before < 50 * 1024, qPrintable(u"grew by %1 kB"_s.arg(peak - before)));
     }
 
+    // The queries of one read see one snapshot; endRead() ends it, so the session is not left idle in a
+    // transaction and the next read sees what was committed meanwhile. (On "scratch": a write on "events"
+    // would spoil the read-only proof.)
+    void endReadEndsTheSnapshot()
+    {
+        QCOMPARE(m_server.exec(u"CREATE TABLE snap (i int); INSERT INTO snap VALUES (1)"_s, u"scratch"_s), QString());
+        auto connection = connectOrFail(m_server.conninfo(u"scratch"_s) + u" application_name=snapshot-test"_s);
+        QVERIFY(connection);
+        const SqlQuery count { u"SELECT count(*) FROM snap"_s, {} };
+        const QString state = u"SELECT state FROM pg_stat_activity WHERE application_name = 'snapshot-test'"_s;
+        QCOMPARE(readAll(*connection, count).value(), (Rows { { u"1"_s } }));
+        QCOMPARE(m_server.scalar(state), u"idle in transaction"_s);
+        QCOMPARE(m_server.exec(u"INSERT INTO snap VALUES (2)"_s, u"scratch"_s), QString());
+        QCOMPARE(readAll(*connection, count).value(), (Rows { { u"1"_s } }));
+        connection->endRead();
+        QCOMPARE(m_server.scalar(state), u"idle"_s);
+        QCOMPARE(readAll(*connection, count).value(), (Rows { { u"2"_s } }));
+    }
+
     void newQueryWhileStreamingEndsTheOldOne()
     {
         auto connection = connectOrFail(events());
@@ -481,12 +500,13 @@ private slots:
         QVERIFY(connection);
         auto rows = connection->query({ u"SELECT pg_sleep(30)"_s, {} });
         QVERIFY(rows);
-        // Interrupt from another thread once the server runs the sleep.
+        // Interrupt from another thread once the server has been running the sleep for a moment, so next() is
+        // waiting on the socket by then.
         std::thread canceller([this, &connection] {
             QDeadlineTimer deadline(10000);
             while (!deadline.hasExpired()
                 && m_server.scalar(u"SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' "
-                                   u"AND state = 'active'"_s)
+                                   u"AND state = 'active' AND now() - query_start > interval '200 ms'"_s)
                     != u"1"_s)
                 QThread::msleep(10);
             connection->interrupt();

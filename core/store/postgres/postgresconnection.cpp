@@ -188,6 +188,9 @@ PostgresConnection::PostgresConnection(const StoreLocation& location, PGconn* co
     , m_cancel(std::make_shared<PostgresCancel>())
 {
     resetCancelHandle();
+    // libpq prints the server's notices and warnings to stderr by default; core never prints.
+    PQsetNoticeProcessor(
+        connection, [](void*, const char*) {}, nullptr);
 }
 
 PostgresConnection::~PostgresConnection()
@@ -478,6 +481,8 @@ StoreError PostgresConnection::failure(const PGresult* result)
 Result<PGresult*> PostgresConnection::nextResult(Wait wait)
 {
     while (PQisBusy(m_connection)) {
+        if (wait == Wait::Interruptible && m_interrupted.load())
+            return StoreError::cancelled();
         pollfd fds[2] = { { PQsocket(m_connection), POLLIN, 0 }, { m_wakeFd, POLLIN, 0 } };
         const int ready = ::poll(fds, 2, wait == Wait::Bounded ? kBoundedWaitMs : -1);
         if (ready < 0) {
@@ -487,8 +492,13 @@ Result<PGresult*> PostgresConnection::nextResult(Wait wait)
         }
         if (ready == 0)
             return lostConnection(u"no answer within %1 s"_s.arg(kBoundedWaitMs / 1000));
-        if (fds[1].revents && wait == Wait::Interruptible && m_interrupted.load())
-            return StoreError::cancelled();
+        if (fds[1].revents) {
+            // The flag is what counts; the eventfd only wakes this wait, and is emptied so it does not wake the
+            // next one (a Bounded wait would spin on it).
+            quint64 count = 0;
+            [[maybe_unused]] auto read = ::read(m_wakeFd, &count, sizeof count);
+            continue;
+        }
         if (fds[0].revents && !PQconsumeInput(m_connection))
             break; // the connection is gone: PQgetResult reports it
     }
