@@ -24,6 +24,17 @@ namespace {
 
 using Rows = QList<QStringList>;
 
+#if defined(__SANITIZE_ADDRESS__)
+// From <sanitizer/allocator_interface.h>, which Debian's GCC does not install.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+
+// Under AddressSanitizer freed memory waits in a quarantine (up to 256 MB) that the resident set counts; the
+// live heap is what single-row mode keeps flat.
+qint64 memoryInUseKb()
+{
+    return qint64(__sanitizer_get_current_allocated_bytes() / 1024);
+}
+#else
 qint64 residentKb()
 {
     QFile status(u"/proc/self/status"_s);
@@ -36,6 +47,12 @@ qint64 residentKb()
     }
     return -1;
 }
+
+qint64 memoryInUseKb()
+{
+    return residentKb();
+}
+#endif
 
 // A port with nothing listening on it (checked by binding it, then letting it go).
 int unusedPort()
@@ -298,10 +315,10 @@ private slots:
         auto connection = connectOrFail(events());
         QVERIFY(connection);
         // Wide enough rows that reading the whole result into memory (no single-row mode) would take ~150 MB.
-        auto rows = connection->query(
-            { u"SELECT g, repeat('x', 100) FROM generate_series(1, ?) AS g"_s, { qint64(1000000) } });
+        // generate_series() in the select list streams; in FROM, the server would first materialise it all.
+        auto rows = connection->query({ u"SELECT generate_series(1, ?), repeat('x', 100)"_s, { qint64(1000000) } });
         QVERIFY(rows);
-        const qint64 before = residentKb();
+        const qint64 before = memoryInUseKb();
         qint64 peak = before;
         qint64 count = 0;
         qint64 sum = 0;
@@ -315,9 +332,9 @@ private slots:
             sum += (*rows)->int64(0);
             width += (*rows)->bytes(1).size();
             if (count % 50000 == 0)
-                peak = std::max(peak, residentKb());
+                peak = std::max(peak, memoryInUseKb());
         }
-        qInfo("resident set: %lld kB before, at most %lld kB while reading 1 M rows", before, peak);
+        qInfo("memory in use: %lld kB before, at most %lld kB while reading 1 M rows", before, peak);
         QCOMPARE(count, 1000000);
         QCOMPARE(sum, Q_INT64_C(500000500000));
         QCOMPARE(width, Q_INT64_C(100000000));
@@ -348,7 +365,7 @@ private slots:
     {
         auto connection = connectOrFail(events());
         QVERIFY(connection);
-        auto first = connection->query({ u"SELECT g FROM generate_series(1, 5000000) AS g"_s, {} });
+        auto first = connection->query({ u"SELECT generate_series(1, 5000000)"_s, {} });
         QVERIFY(first);
         for (int i = 1; i <= 10; ++i) {
             QCOMPARE((*first)->next().value(), true);
@@ -361,7 +378,7 @@ private slots:
         QVERIFY(!stale);
         QCOMPARE(stale.error().kind, StoreError::Kind::Query);
         // A stream abandoned without a newer query: endRead() cleans up, and the next read works.
-        auto third = connection->query({ u"SELECT g FROM generate_series(1, 5000000) AS g"_s, {} });
+        auto third = connection->query({ u"SELECT generate_series(1, 5000000)"_s, {} });
         QVERIFY(third);
         QCOMPARE((*third)->next().value(), true);
         third->reset();
@@ -537,7 +554,7 @@ private slots:
     {
         auto connection = connectOrFail(events());
         QVERIFY(connection);
-        auto rows = connection->query({ u"SELECT g FROM generate_series(1, 50000000) AS g"_s, {} });
+        auto rows = connection->query({ u"SELECT generate_series(1, 50000000)"_s, {} });
         QVERIFY(rows);
         std::atomic<qint64> read { 0 };
         std::thread canceller([&read, &connection] {
@@ -640,7 +657,7 @@ private slots:
     {
         auto connection = connectOrFail(events());
         QVERIFY(connection);
-        auto rows = connection->query({ u"SELECT g FROM generate_series(1, 50000000) AS g"_s, {} });
+        auto rows = connection->query({ u"SELECT generate_series(1, 50000000)"_s, {} });
         QVERIFY(rows);
         QCOMPARE((*rows)->next().value(), true);
         QCOMPARE(m_server.stop(), QString());
@@ -660,6 +677,37 @@ private slots:
         const auto after = readAll(*connection, { u"SELECT id, label FROM kinds ORDER BY id"_s, {} });
         QVERIFY2(after, qPrintable(after ? QString() : after.error().message));
         QCOMPARE(*after, (Rows { { u"1"_s, u"héllo"_s }, { u"2"_s, u"NULL"_s } }));
+    }
+
+    void serverStoppedWhileAPageLoadsIsConnectionError()
+    {
+        auto connection = connectOrFail(events() + u" application_name=page-test"_s);
+        QVERIFY(connection);
+        auto rows = connection->query({ u"SELECT pg_sleep(20), id FROM kinds"_s, {} });
+        QVERIFY(rows);
+        // Stop the server from another thread while next() waits for the page's first row.
+        QString stopped = u"not run"_s;
+        std::thread stopper([this, &stopped] {
+            QDeadlineTimer deadline(10000);
+            while (!deadline.hasExpired()
+                && m_server.scalar(u"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'page-test' "
+                                   u"AND state = 'active' AND now() - query_start > interval '200 ms'"_s)
+                    != u"1"_s)
+                QThread::msleep(10);
+            stopped = m_server.stop();
+        });
+        const Result<bool> next = (*rows)->next();
+        stopper.join();
+        QCOMPARE(stopped, QString());
+        QVERIFY(!next);
+        QCOMPARE(kindName(next.error().kind), kindName(StoreError::Kind::Connection));
+        QVERIFY2(next.error().message.contains(u"was lost"_s), qPrintable(next.error().message));
+        QVERIFY2(
+            next.error().message.contains(u"127.0.0.1:%1"_s.arg(m_server.port())), qPrintable(next.error().message));
+        QCOMPARE(m_server.start(), QString());
+        const auto after = readAll(*connection, { u"SELECT count(*) FROM kinds"_s, {} });
+        QVERIFY2(after, qPrintable(after ? QString() : after.error().message));
+        QCOMPARE(*after, (Rows { { u"2"_s } }));
     }
 
     void serverRestartedThenRetryReconnects()
