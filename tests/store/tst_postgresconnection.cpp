@@ -304,6 +304,12 @@ private slots:
                 { u"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"_s, qint64(-42) } });
         QVERIFY2(matched, qPrintable(matched ? QString() : matched.error().message));
         QCOMPARE(*matched, (Rows { { u"héllo"_s } }));
+        // With nothing else to type it by, a string is text. Where the server cannot tell (`? IS NULL`, a function
+        // taking "any" such as pg_typeof()), a dialect writes the cast: `?::text IS NULL`.
+        const auto untyped = readAll(
+            *connection, { u"SELECT ?, ? || 'x', ?::text IS NULL"_s, { u"plain"_s, u"y"_s, std::monostate {} } });
+        QVERIFY2(untyped, qPrintable(untyped ? QString() : untyped.error().message));
+        QCOMPARE(*untyped, (Rows { { u"plain"_s, u"yx"_s, u"t"_s } }));
         // bytea binds go in binary: zero bytes survive.
         const auto bytes = readAll(*connection, { u"SELECT length(?), ? = '\\x000100fe'::bytea"_s, { zeros, zeros } });
         QVERIFY(bytes);

@@ -19,6 +19,10 @@ struct PostgresCancel;
 //   in a `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY` transaction that starts lazily and ends at endRead(),
 //   so the queries of one read see one snapshot, as a SQLite read transaction does.
 // - Rows stream in single-row mode, in text format: memory stays flat whatever the result's size.
+// - Binds: qint64 goes as int8, double as float8, QByteArray as bytea (binary), QString and NULL untyped, so the
+//   server types them by their use (`uuid_column = ?` needs no cast). Where it cannot (`? IS NULL`, a function
+//   taking "any"), a dialect writes the cast: `?::text IS NULL`.
+// - A SqlRows knows its columns from its first row (or its end): columnCount() is 0 before next().
 // - interrupt() wakes the waiting thread at once (an eventfd beside the socket) and cancels the query on the
 //   server with PQcancel on a helper thread, so it never blocks its caller, even when the server is unreachable.
 // - A lost server ends the running read with a Connection error; the next query reconnects once (PQreset) and
