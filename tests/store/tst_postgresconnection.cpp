@@ -439,6 +439,18 @@ private slots:
         QVERIFY2(connection.error().message.contains(u"refused"_s), qPrintable(connection.error().message));
     }
 
+    void unknownHostIsConnection()
+    {
+        // .invalid is reserved (RFC 2606): it never resolves.
+        const auto connection = openText(u"host=no-such-host.invalid port=5999 dbname=events"_s);
+        QVERIFY(!connection);
+        QCOMPARE(kindName(connection.error().kind), kindName(StoreError::Kind::Connection));
+        QVERIFY2(connection.error().message.contains(u"no-such-host.invalid:5999"_s),
+            qPrintable(connection.error().message));
+        QVERIFY2(
+            connection.error().message.contains(u"host name is unknown"_s), qPrintable(connection.error().message));
+    }
+
     void wrongPasswordIsAuthentication()
     {
         bool passwordNeeded = true;
