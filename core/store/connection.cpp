@@ -1,8 +1,7 @@
 #include "connection.h"
 
+#include "postgres/postgresconnection.h"
 #include "sqlite/sqliteconnection.h"
-
-using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
@@ -12,11 +11,10 @@ Result<std::unique_ptr<Connection>> openConnection(const StoreLocation& location
     case StoreLocation::Kind::SqliteFile:
         return SqliteConnection::open(location);
     case StoreLocation::Kind::Postgres:
-        Q_UNUSED(password);
-        break;
+        return PostgresConnection::open(location, password);
     }
-    return StoreError { StoreError::Kind::InvalidArgument,
-        u"%1: PostgreSQL is not supported by this build"_s.arg(location.displayName()) };
+    Q_UNREACHABLE();
+    return StoreError {};
 }
 
 } // namespace EventScope
