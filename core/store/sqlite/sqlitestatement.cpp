@@ -1,5 +1,6 @@
 #include "sqlitestatement.h"
 
+#include "readonlyvfs.h"
 #include "sqlitedatabase.h"
 
 #include <sqlite3.h>
@@ -48,9 +49,35 @@ void SqliteStatement::bindNull(int index)
     sqlite3_bind_null(m_statement, index);
 }
 
+namespace {
+
+// Failures of a read transaction's start that the store's own writer causes for a moment, in WAL mode with the
+// -shm mapped read-only (see readonlyvfs.cpp): the writer is rewriting the WAL index header
+// (SQLITE_READONLY_RECOVERY), it is restarting the log so no read mark fits yet (SQLITE_READONLY_CANTINIT), or
+// it started while a read ran without a -shm (ReadOnlyVfs::writerArrivedCode()). Measured in
+// tst_walreadonly under a writer committing without pause: 3 reads in about 60 000 met one of them.
+bool isTransientStartFailure(int code)
+{
+    return code == SQLITE_READONLY_RECOVERY || code == SQLITE_READONLY_CANTINIT
+        || code == ReadOnlyVfs::writerArrivedCode();
+}
+
+constexpr int kTransientRetries = 100; // 1 ms apart after the fifth: the writer finishes its step long before
+
+} // namespace
+
 SqliteStatement::Step SqliteStatement::step()
 {
-    switch (sqlite3_step(m_statement)) {
+    // Before its first row a statement has read nothing its caller saw, so such a failure is retried whole.
+    const bool first = !sqlite3_stmt_busy(m_statement);
+    int rc = sqlite3_step(m_statement);
+    for (int retry = 1; first && retry <= kTransientRetries && isTransientStartFailure(rc); ++retry) {
+        sqlite3_reset(m_statement);
+        if (retry > 5)
+            sqlite3_sleep(1);
+        rc = sqlite3_step(m_statement);
+    }
+    switch (rc) {
     case SQLITE_ROW:
         return Step::Row;
     case SQLITE_DONE:
