@@ -3,7 +3,7 @@
 #include <core/store/sqlite/readonlyvfs.h>
 #include <core/store/sqlite/sqlitedatabase.h>
 #include <core/store/sqlite/sqlitestatement.h>
-#include <core/store/storeopener.h>
+#include <core/dialects/storeopener.h>
 #include <testsupport.h>
 
 #include <QCoreApplication>
