@@ -282,7 +282,7 @@ private slots:
         QCOMPARE(error.kind, StoreError::Kind::NotSqlite);
         QVERIFY2(error.message.contains(path), qPrintable(error.message));
         QCOMPARE(model.rowCount(), 0);
-        QVERIFY(!model.isCounting());
+        QTRY_VERIFY(!model.isCounting()); // the count fails on its own lane, maybe after the page
     }
 
     void browsingLeavesStoreUnchanged()
