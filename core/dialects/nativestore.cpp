@@ -431,7 +431,11 @@ Result<NativeStore::CategorySize> NativeStore::categorySize(const QString& categ
 Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter)
 {
     WhereClause where;
-    const QString noIndex = isSqlite() ? u"+"_s : QString();
+    // A column that only filters, kept from the planner's index choice: SQLite's unary '+', PostgreSQL's no-op
+    // arithmetic or concatenation (its planner otherwise walks the time index and sorts what it finds).
+    const auto unindexed = [this](const QString& column, bool text) {
+        return isSqlite() ? u"+"_s + column : (text ? u"(%1 || '')"_s : u"(%1 + 0)"_s).arg(column);
+    };
     if (!filter.stream.isEmpty()) {
         const auto streamId = streamIdOf(filter.stream);
         if (!streamId)
@@ -456,14 +460,15 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
         // (a page of 256 walks about 256·N/C rows), or through its streams' index entries, sorted (about C
         // rows). The second wins when C² < 256·N: sparse categories do not walk the whole store.
         const bool small = double(size->events) * double(size->events) < 256.0 * double(size->totalEvents);
-        where.conditions.append((small ? u"e.stream_id IN (%1)"_s : noIndex + u"e.stream_id IN (%1)"_s).arg(members));
+        where.conditions.append(
+            (small ? u"e.stream_id IN (%1)"_s : unindexed(u"e.stream_id"_s, false) + u" IN (%1)"_s).arg(members));
         where.binds.append(filter.category);
         where.binds.append(filter.category);
         if (small && filter.stream.isEmpty() && isSqlite())
             where.index = u"events_by_stream"_s;
     }
     if (!filter.type.isEmpty()) {
-        where.conditions.append(filter.stream.isEmpty() ? u"e.type = ?"_s : noIndex + u"e.type = ?"_s);
+        where.conditions.append(filter.stream.isEmpty() ? u"e.type = ?"_s : unindexed(u"e.type"_s, true) + u" = ?"_s);
         where.binds.append(filter.type);
     }
     // Times grow with positions in this schema (docs/native-schema.md), so a time range is also a
@@ -478,7 +483,7 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
         }
         where.conditions.append(u"e.position >= ?"_s);
         where.binds.append(**from);
-        where.conditions.append(noIndex + u"e.time >= ?"_s);
+        where.conditions.append(unindexed(u"e.time"_s, false) + u" >= ?"_s);
         where.binds.append(*filter.sinceMs);
     }
     if (filter.untilMs) {
@@ -489,7 +494,7 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
             where.conditions.append(u"e.position < ?"_s);
             where.binds.append(**to);
         }
-        where.conditions.append(noIndex + u"e.time < ?"_s);
+        where.conditions.append(unindexed(u"e.time"_s, false) + u" < ?"_s);
         where.binds.append(*filter.untilMs);
     }
     return where;

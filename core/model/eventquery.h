@@ -60,6 +60,7 @@ struct DenseKeys
 {
     qint64 first = 0;
     qint64 count = 0;
+    bool operator==(const DenseKeys&) const = default;
 };
 
 // Which streams to list.
