@@ -149,7 +149,7 @@ private:
         const auto& was = before.children;
         const auto& now = after.children;
         const QString key = identityKey(before, after);
-        bool keyed = !key.isEmpty();
+        const bool keyed = !key.isEmpty();
         std::vector<const JsonNode*> wasIds, nowIds;
         if (keyed) {
             for (const JsonNode& element : was)
@@ -178,10 +178,11 @@ private:
             matched(i, i);
 
         std::vector<qsizetype> removed, added;
+        bool pairByIndex = !keyed;
         if (const auto steps = align(head, n - tail, head, m - tail, equal)) {
             for (const Step& step : *steps) {
                 if (step.before >= 0 && step.after >= 0) {
-                    flushStretch(before, after, keyed, removed, added);
+                    flushStretch(before, after, pairByIndex, removed, added);
                     matched(step.before, step.after);
                 } else if (step.before >= 0) {
                     removed.push_back(step.before);
@@ -194,18 +195,18 @@ private:
                 removed.push_back(i);
             for (qsizetype j = head; j < m - tail; ++j)
                 added.push_back(j);
-            keyed = false; // index by index
+            pairByIndex = true;
         }
-        flushStretch(before, after, keyed, removed, added);
+        flushStretch(before, after, pairByIndex, removed, added);
         for (qsizetype t = 0; t < tail; ++t)
             matched(n - tail + t, m - tail + t);
     }
 
     // The unmatched elements between two matched ones: pairs compared in order, then the rest removed or added.
-    void flushStretch(const JsonNode& before, const JsonNode& after, bool keyed, std::vector<qsizetype>& removed,
+    void flushStretch(const JsonNode& before, const JsonNode& after, bool pairByIndex, std::vector<qsizetype>& removed,
         std::vector<qsizetype>& added)
     {
-        const size_t pairs = keyed ? 0 : std::min(removed.size(), added.size());
+        const size_t pairs = pairByIndex ? std::min(removed.size(), added.size()) : 0;
         for (size_t k = 0; k < pairs; ++k) {
             at(JsonPath::Segment::element(added[k]),
                 [&] { diff(before.children[size_t(removed[k])], after.children[size_t(added[k])]); });

@@ -126,6 +126,7 @@ private slots:
     void largeArrayInsertsAreAdds();
     void alignmentPastBoundGoesIndexByIndex_data();
     void alignmentPastBoundGoesIndexByIndex();
+    void keyedElementsAfterTheMiddleStayCompared();
 
     void pathsPrintBothSpellings_data();
     void pathsPrintBothSpellings();
@@ -339,6 +340,24 @@ void TestJsonDiff::alignmentPastBoundGoesIndexByIndex()
     QCOMPARE(result->count(JsonChange::Op::Add), adds);
     QCOMPARE(result->count(JsonChange::Op::Change), changes);
     QCOMPARE(result->count(JsonChange::Op::Remove), 0);
+}
+
+void TestJsonDiff::keyedElementsAfterTheMiddleStayCompared()
+{
+    // Objects with ids, 1,001 inserted at the head (past the alignment bound) and a change inside the last element:
+    // the common tail is still matched by id and compared inside.
+    const auto item = [](int id, int qty) { return QJsonObject { { u"id"_s, id }, { u"qty"_s, qty } }; };
+    QJsonArray before, after;
+    for (int i = 0; i < 2000; ++i)
+        before.append(item(i, 1));
+    for (int i = 0; i < 1001; ++i)
+        after.append(item(-1 - i, 1));
+    for (int i = 0; i < 2000; ++i)
+        after.append(item(i, i == 1999 ? 2 : 1));
+    const JsonDiffResult result = JsonDiff().compare(before, after);
+    QCOMPARE(result.count(JsonChange::Op::Add), 1001);
+    QCOMPARE(result.count(JsonChange::Op::Change), 1);
+    QCOMPARE(result.changes.last().toJsonLine(), QByteArray(R"({"path":"[3000].qty","op":"change","old":1,"new":2})"));
 }
 
 void TestJsonDiff::pathsPrintBothSpellings_data()
