@@ -86,6 +86,7 @@ class JsonDiff
 public:
     explicit JsonDiff(JsonDiffOptions options = {});
 
+    // QJsonValue::Undefined (no state yet) compares as null.
     JsonDiffResult compare(const QJsonValue& before, const QJsonValue& after) const;
     // From JSON text: keeps the documents' key order and exact long integers. An error names the document ("before"
     // or "after") and the character where the text stops being JSON.
