@@ -103,6 +103,10 @@ void PasswordStore::run(Operation operation, QKeychain::Job* job, QObject* conte
             tr("the keyring did not answer within %1 ms").arg(m_timeout.count()) });
     });
     connect(job, &QKeychain::Job::finished, timer, [timer, answer, operation](QKeychain::Job* finished) {
+        // An inactive timer has answered already: by its timeout, or by an earlier finished() (QtKeychain 0.13's
+        // delete job emits it twice), and its deletion is still pending.
+        if (!timer->isActive())
+            return;
         timer->stop();
         timer->deleteLater();
         Reply reply;

@@ -52,12 +52,12 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_home.isValid());
-        // No session bus: what a CI runner or an SSH session has. Desktop hints off, so QtKeychain looks for no
-        // particular wallet.
+        // No session bus: what a CI runner or an SSH session has.
         qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + QFile::encodeName(m_home.filePath(u"no-bus"_s)));
-        for (const char* name : { "XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION", "KDE_SESSION_VERSION",
-                 "GNOME_DESKTOP_SESSION_ID" })
-            qunsetenv(name);
+        // A Plasma 5 session without its bus: the one path where QtKeychain would write the password in clear into
+        // QSettings if its insecure fallback were on, so the checks below for the password on disk can fail.
+        qputenv("XDG_CURRENT_DESKTOP", "KDE");
+        qputenv("KDE_SESSION_VERSION", "5");
         qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(u"config"_s)));
         qputenv("XDG_DATA_HOME", QFile::encodeName(m_home.filePath(u"data"_s)));
         qputenv("XDG_CACHE_HOME", QFile::encodeName(m_home.filePath(u"cache"_s)));
