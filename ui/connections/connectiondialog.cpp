@@ -132,8 +132,13 @@ QWidget* ConnectionDialog::createListsPane()
     pane->setFixedWidth(fontMetrics().horizontalAdvance(u'x') * 34);
 
     for (QListWidget* list : { m_savedList, m_recentList }) {
+        // Two lines an item (name, then where), told apart by alternating rows; long locations elide in the
+        // middle, where a URI is least telling.
         list->setWordWrap(false);
         list->setTextElideMode(Qt::ElideMiddle);
+        list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        list->setAlternatingRowColors(true);
+        list->setSpacing(1);
         connect(list, &QListWidget::itemClicked, this, &ConnectionDialog::pickItem);
         connect(list, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
             pickItem(item);
@@ -360,7 +365,7 @@ void ConnectionDialog::showTestOutcome(const TestOutcome& outcome)
 {
     if (outcome.connected) {
         const QString text = tr("Connected: %1 (%2)").arg(dialectTitle(outcome.dialect), outcome.description);
-        showStatus(text, false);
+        showStatus(text, false, true);
         emit testFinished(true, text);
         return;
     }
@@ -398,12 +403,14 @@ void ConnectionDialog::showTestOutcome(const TestOutcome& outcome)
     emit testFinished(false, text);
 }
 
-void ConnectionDialog::showStatus(const QString& text, bool isError)
+void ConnectionDialog::showStatus(const QString& text, bool isError, bool isSuccess)
 {
     m_status->setText(text);
     QPalette palette = this->palette();
     if (isError)
         palette.setColor(QPalette::WindowText, QColor(0xb0, 0x20, 0x20));
+    else if (isSuccess)
+        palette.setColor(QPalette::WindowText, QColor(0x1e, 0x7b, 0x34));
     m_status->setPalette(palette);
 }
 

@@ -64,7 +64,7 @@ private:
     void startTest();
     void cancelTest();
     void showTestOutcome(const TestOutcome& outcome);
-    void showStatus(const QString& text, bool isError);
+    void showStatus(const QString& text, bool isError, bool isSuccess = false);
     void openChosen();
     void finishOpen();
 
