@@ -5,12 +5,15 @@
 
 #include "../browse/eventtablepanel.h"
 #include "../browse/streamtreepanel.h"
+#include "../connections/connectiondialog.h"
+#include "../connections/passwordprompt.h"
 #include "../inspect/inspectorpanel.h"
 #include "../widgets/storestatusbar.h"
 
 #include <core/jobs/openstore.h>
 #include <core/models/eventtablemodel.h>
 #include <core/models/streamtreemodel.h>
+#include <core/workspace/passwordstore.h>
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -45,6 +48,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_treeModel(new StreamTreeModel(this))
     , m_tableModel(new EventTableModel(this))
     , m_demoBuilder(new DemoStoreBuilder(this))
+    , m_passwords(new PasswordStore(this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("EventScope"));
@@ -122,6 +126,9 @@ void MainWindow::createMenus()
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     QAction* demo = file->addAction(tr("Open &Demo Store"), this, &MainWindow::openDemoStore);
     demo->setObjectName(u"openDemoAction"_s);
+    QAction* connectTo = file->addAction(tr("&Connect to Database…"), this, &MainWindow::showConnectionDialog);
+    connectTo->setObjectName(u"connectAction"_s);
+    connectTo->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(u"quitAction"_s);
@@ -205,8 +212,48 @@ void MainWindow::openStore(const QString& path)
     openLocation(*location, password);
 }
 
-void MainWindow::openLocation(const StoreLocation& location, const QString& password)
+void MainWindow::showConnectionDialog()
 {
+    auto* dialog = new ConnectionDialog(*m_passwords, nullptr, this);
+    dialog->setObjectName(u"connectionDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_store && m_store->location().kind() == StoreLocation::Kind::Postgres)
+        dialog->setLocation(m_store->location());
+    connect(dialog, &ConnectionDialog::openRequested, this, &MainWindow::openLocation);
+    dialog->open();
+}
+
+void MainWindow::askForPassword(const StoreLocation& location, const QString& refused, const StoreError& error)
+{
+    m_passwords->read(location, this, [this, location, refused, error](const PasswordStore::Reply& reply) {
+        if (reply.status == PasswordStore::Reply::Status::Ok && reply.password != refused) {
+            openLocation(location, reply.password);
+            return;
+        }
+        auto* prompt = new PasswordPrompt(location, error.message, this);
+        prompt->setObjectName(u"passwordPrompt"_s);
+        prompt->setAttribute(Qt::WA_DeleteOnClose);
+        connect(prompt, &QDialog::accepted, this, [this, prompt] {
+            const StoreLocation asked = prompt->location();
+            const QString password = prompt->password();
+            if (prompt->rememberPassword()) {
+                m_passwords->write(asked, password, this, [this](const PasswordStore::Reply& written) {
+                    if (written.status != PasswordStore::Reply::Status::Ok)
+                        statusBar()->showMessage(written.message, kStatusMessageMs);
+                });
+            } else {
+                m_passwords->keepForSession(asked, password);
+            }
+            openLocation(asked, password);
+        });
+        prompt->open();
+    });
+}
+
+void MainWindow::openLocation(const StoreLocation& location, const QString& typedPassword)
+{
+    // A reload or a recent store reuses the password given earlier in this session (kept in memory only).
+    const QString password = typedPassword.isEmpty() ? m_passwords->sessionPassword(location) : typedPassword;
     const quint64 generation = ++m_openGeneration;
     const QString path = location.toString();
     statusBar()->showMessage(tr("Opening %1…").arg(location.displayName()));
@@ -216,10 +263,14 @@ void MainWindow::openLocation(const StoreLocation& location, const QString& pass
     auto probe = std::make_shared<OpenStore>(location, OpenOptions { password, {} });
     probe->interactive().run<Done>(
         this, [](EventStore&, JobControl&) { return Result<Done>(Done {}); },
-        [this, probe, path, generation](Result<Done> opened) {
+        [this, probe, path, generation, location, password](Result<Done> opened) {
             if (generation != m_openGeneration)
                 return;
             statusBar()->clearMessage();
+            if (!opened && opened.error().kind == StoreError::Kind::Authentication) {
+                askForPassword(location, password, opened.error());
+                return;
+            }
             if (!opened) {
                 emit openFailed(path, opened.error().message);
                 showError(tr("Cannot open store"), opened.error().message);

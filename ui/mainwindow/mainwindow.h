@@ -20,6 +20,8 @@ class EventTableModel;
 class EventTablePanel;
 class InspectorPanel;
 class OpenStore;
+class PasswordStore;
+struct StoreError;
 class StoreStatusBar;
 class StreamTreeModel;
 class StreamTreePanel;
@@ -42,6 +44,8 @@ public:
     void openStore(const QString& path);
     // The same for a location and its password (kept in memory for this store's connections only).
     void openLocation(const StoreLocation& location, const QString& password);
+    // File > Connect to Database…: the connection dialog, then openLocation() with what it chose.
+    void showConnectionDialog();
     // Opens the demo store in AppDataLocation, writing it first (with a progress dialog) if needed.
     void openDemoStore();
 
@@ -67,6 +71,8 @@ private:
     void connectModels();
     void adoptStore(const QString& path, std::shared_ptr<OpenStore> store);
     QString storeName() const; // what the title and status bar call the open store
+    // The server wants a password: the keyring's if it has one that was not just refused, else the user's.
+    void askForPassword(const StoreLocation& location, const QString& refused, const StoreError& error);
     void loadEventTypes();
     void loadStoreInfo();
     void setScope(const QString& category, const QString& stream);
@@ -92,6 +98,7 @@ private:
     DemoStoreBuilder* m_demoBuilder = nullptr;
 
     std::shared_ptr<OpenStore> m_store; // shared with the models
+    PasswordStore* m_passwords = nullptr; // the keyring, and the passwords typed in this session (memory only)
     QString m_storePath;
     StoreInfo m_storeInfo;
     quint64 m_openGeneration = 0; // the latest openStore() request; older answers are dropped
