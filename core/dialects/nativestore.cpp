@@ -323,10 +323,11 @@ Result<QList<StreamInfo>> NativeStore::readStreams(const StreamQuery& query)
         binds.append(qint64(*query.limit));
     }
     QList<StreamInfo> result;
-    const Status status = forEachRow(connection(), SqlQuery { sql, binds }, [&result](const SqlRows& row) {
-        result.append(StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.int64(4) });
-        return true;
-    });
+    const Status status
+        = forEachRow(connection(), SqlQuery { sql, binds, query.limit.value_or(0) }, [&result](const SqlRows& row) {
+              result.append(StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.int64(4) });
+              return true;
+          });
     if (!status)
         return status.error();
     return result;
@@ -365,9 +366,10 @@ Result<QStringList> NativeStore::readEventTypes()
     const QString events = table("events");
     std::optional<QString> last;
     for (;;) {
-        SqlQuery query { u"SELECT type FROM %1 ORDER BY type LIMIT 1"_s.arg(events), {} };
+        SqlQuery query { u"SELECT type FROM %1 ORDER BY type LIMIT 1"_s.arg(events), {}, 1 };
         if (last)
-            query = SqlQuery { u"SELECT type FROM %1 WHERE type > ? ORDER BY type LIMIT 1"_s.arg(events), { *last } };
+            query
+                = SqlQuery { u"SELECT type FROM %1 WHERE type > ? ORDER BY type LIMIT 1"_s.arg(events), { *last }, 1 };
         last.reset();
         const Status status = forEachRow(connection(), query, [&last](const SqlRows& row) {
             last = row.text(0);
@@ -398,7 +400,7 @@ Result<std::optional<qint64>> NativeStore::streamIdOf(const QString& name)
 SqlQuery NativeStore::positionAtTimeQuery(qint64 timeMs) const
 {
     return SqlQuery { u"SELECT position FROM %1 WHERE time >= ? ORDER BY time, position LIMIT 1"_s.arg(table("events")),
-        { timeMs } };
+        { timeMs }, 1 };
 }
 
 Result<std::optional<qint64>> NativeStore::positionAtTime(qint64 timeMs)
@@ -529,7 +531,7 @@ Result<std::optional<SqlQuery>> NativeStore::readEventsQuery(const EventPageRequ
                             where->indexHint(), isSqlite() ? u"CROSS JOIN"_s : u"JOIN"_s, table("streams"),
                             where->sql(), key, forward ? u"ASC"_s : u"DESC"_s);
     where->binds.append(qint64(request.limit));
-    return std::optional(SqlQuery { sql, where->binds });
+    return std::optional(SqlQuery { sql, where->binds, request.limit });
 }
 
 Result<EventPage> NativeStore::readPage(const EventPageRequest& request)
@@ -662,7 +664,7 @@ Result<std::optional<SqlQuery>> NativeStore::keyAtPositionQuery(const EventFilte
     const QString key = filter.orderKey() == OrderKey::GlobalPosition ? u"e.position"_s : u"e.version"_s;
     return std::optional(SqlQuery {
         u"SELECT %1 FROM %4 e%3%2 ORDER BY %1 LIMIT 1"_s.arg(key, where->sql(), where->indexHint(), table("events")),
-        where->binds });
+        where->binds, 1 });
 }
 
 Result<std::optional<qint64>> NativeStore::readKeyAtPosition(const EventFilter& filter, qint64 position)

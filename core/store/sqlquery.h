@@ -17,6 +17,9 @@ struct SqlQuery
 {
     QString sql;
     QList<SqlValue> binds;
+    // > 0: the query returns at most this many rows (it ends in a LIMIT), so a backend may fetch them in one
+    // go instead of streaming them one at a time (PostgreSQL's single-row mode costs about a microsecond a row).
+    int rowLimit = 0;
 
     bool operator==(const SqlQuery&) const = default;
 };

@@ -5,6 +5,7 @@
 #include "coremeasures.h"
 #include "machineinfo.h"
 #include "modelmeasures.h"
+#include "postgresmeasures.h"
 #include "runsettings.h"
 #include "storecache.h"
 #include "targets.h"
@@ -72,7 +73,6 @@ QList<Measurement> notYetBuilt()
         { u"replay.projection"_s, u"replay through a JS projection"_s },
         { u"timetravel.seek"_s, u"time-travel seek"_s },
         { u"snapshots.verify"_s, u"verify all snapshots"_s },
-        { u"postgresql"_s, u"PostgreSQL read path"_s },
     };
     QList<Measurement> rows;
     for (const auto& [key, measure] : features) {
@@ -105,6 +105,9 @@ int main(int argc, char** argv)
         StoreCache::defaultDirectory());
     const QCommandLineOption jsonOption(u"json"_s, u"Print the results as JSON instead of a table."_s);
     const QCommandLineOption quickOption(u"quick"_s, u"Fewer repetitions, jumps and scroll steps: a first look."_s);
+    const QCommandLineOption postgresOption(u"postgres-events"_s,
+        u"Size of the demo store written into a throwaway PostgreSQL server for the PostgreSQL rows (default 1000000; 0 skips them)."_s,
+        u"n"_s, u"1000000"_s);
     const QCommandLineOption regenerateOption(u"regenerate"_s, u"Generate the demo stores again even when cached."_s);
     QCommandLineOption scrollChildOption(
         QLatin1StringView(kScrollChildOption), u"(internal) scroll a store, print peak memory."_s, u"store"_s);
@@ -112,8 +115,8 @@ int main(int argc, char** argv)
         QLatin1StringView(kScrollStepsOption), u"(internal) scroll steps."_s, u"n"_s, u"2000"_s);
     scrollChildOption.setFlags(QCommandLineOption::HiddenFromHelp);
     scrollStepsOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        { sizesOption, cacheOption, jsonOption, quickOption, regenerateOption, scrollChildOption, scrollStepsOption });
+    parser.addOptions({ sizesOption, cacheOption, jsonOption, quickOption, postgresOption, regenerateOption,
+        scrollChildOption, scrollStepsOption });
     parser.process(app);
     if (parser.isSet(scrollChildOption))
         return runScrollChild(parser.value(scrollChildOption), parser.value(scrollStepsOption).toInt());
@@ -175,6 +178,11 @@ int main(int argc, char** argv)
     err() << u"measuring peak memory in child processes\n"_s;
     err().flush();
     report.rows.append(measurePeakRss(stores, settings));
+    if (const qint64 postgresEvents = parser.value(postgresOption).toLongLong(); postgresEvents > 0) {
+        err() << u"measuring PostgreSQL on a throwaway server ("_s << formatCount(postgresEvents) << u" events)\n"_s;
+        err().flush();
+        report.rows.append(measurePostgres(postgresEvents, settings));
+    }
     report.rows.append(notYetBuilt());
     report.machine.loadAtEnd = loadAverage();
 

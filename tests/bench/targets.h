@@ -15,6 +15,10 @@ inline constexpr double kDecodeRatio = 0.5; // EventScope's events/s over the ra
 inline constexpr double kPeakRssMB = 250; // MB = 10^6 bytes
 inline constexpr double kPeakRssRatio = 1.2; // the largest store's peak over the smallest's
 inline constexpr double kGenerateSeconds = 60;
+// PostgreSQL (issue 13): the first page and a jump on a 1 M-event native store, a 100 k-event stream read.
+inline constexpr double kPostgresFirstPageMs = 50;
+inline constexpr double kPostgresJumpP95Ms = 10;
+inline constexpr double kPostgresLongStreamRatio = 2; // EventScope / psql \copy
 inline constexpr qint64 kGenerateEvents = 10'000'000; // the size the generation target is for
 
 inline constexpr int kFirstPageRows = 100;

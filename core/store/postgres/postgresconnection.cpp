@@ -654,7 +654,9 @@ Result<std::unique_ptr<SqlRows>> PostgresConnection::query(const SqlQuery& query
         return StoreError { StoreError::Kind::Query, oneLine(QString::fromUtf8(PQerrorMessage(m_connection))), {} };
     }
     m_busy = true;
-    PQsetSingleRowMode(m_connection);
+    // Streaming keeps memory flat for reads of any length; a page of a known small size is cheaper in one go.
+    if (query.rowLimit <= 0 || query.rowLimit > kWholeResultRows)
+        PQsetSingleRowMode(m_connection);
     auto rows = std::make_unique<PostgresRows>(this);
     m_activeRows = rows.get();
     return std::unique_ptr<SqlRows>(std::move(rows));

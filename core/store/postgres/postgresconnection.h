@@ -40,6 +40,8 @@ public:
     // for any count a user waits for, short enough that a forgotten query does not load a server for hours.
     static constexpr int kDefaultStatementTimeoutMs = 5 * 60 * 1000;
     static constexpr int kDefaultConnectTimeoutSeconds = 10;
+    // A query whose SqlQuery::rowLimit is at most this is read as one result rather than row by row.
+    static constexpr int kWholeResultRows = 10000;
 
     ~PostgresConnection() override;
 

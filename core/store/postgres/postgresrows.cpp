@@ -45,6 +45,7 @@ void PostgresRows::setRow(PGresult* row)
 {
     PQclear(m_row);
     m_row = row;
+    m_index = 0;
     m_columns = PQnfields(row);
 }
 
@@ -69,6 +70,10 @@ Result<bool> PostgresRows::next()
 {
     if (m_failed)
         return m_error;
+    if (m_row && m_index + 1 < PQntuples(m_row)) {
+        ++m_index; // a whole result (SqlQuery::rowLimit): its rows are here already
+        return true;
+    }
     if (m_done || !m_connection)
         return false;
     PostgresConnection* connection = m_connection;
@@ -93,6 +98,11 @@ Result<bool> PostgresRows::next()
         setRow(row);
         return true;
     case PGRES_TUPLES_OK:
+        if (PQntuples(row) > 0) {
+            setRow(row); // every row at once; the query's closing nullptr comes after them
+            return true;
+        }
+        [[fallthrough]];
     case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY: {
         if (m_columns == 0)
@@ -121,15 +131,15 @@ int PostgresRows::columnCount() const
 
 bool PostgresRows::isNull(int column) const
 {
-    return !m_row || column < 0 || column >= m_columns || PQgetisnull(m_row, 0, column);
+    return !m_row || column < 0 || column >= m_columns || PQgetisnull(m_row, m_index, column);
 }
 
 qint64 PostgresRows::int64(int column) const
 {
     if (isNull(column))
         return 0;
-    const char* value = PQgetvalue(m_row, 0, column);
-    const int length = PQgetlength(m_row, 0, column);
+    const char* value = PQgetvalue(m_row, m_index, column);
+    const int length = PQgetlength(m_row, m_index, column);
     if (PQftype(m_row, column) == kBoolOid)
         return value[0] == 't' ? 1 : 0;
     qint64 integer = 0;
@@ -145,8 +155,8 @@ double PostgresRows::real(int column) const
 {
     if (isNull(column))
         return 0.0;
-    const char* value = PQgetvalue(m_row, 0, column);
-    const int length = PQgetlength(m_row, 0, column);
+    const char* value = PQgetvalue(m_row, m_index, column);
+    const int length = PQgetlength(m_row, m_index, column);
     if (PQftype(m_row, column) == kBoolOid)
         return value[0] == 't' ? 1.0 : 0.0;
     double real = 0.0;
@@ -172,17 +182,17 @@ QString PostgresRows::text(int column) const
         return {};
     if (PQftype(m_row, column) == kByteaOid)
         return QString::fromUtf8(bytes(column));
-    return QString::fromUtf8(PQgetvalue(m_row, 0, column), PQgetlength(m_row, 0, column));
+    return QString::fromUtf8(PQgetvalue(m_row, m_index, column), PQgetlength(m_row, m_index, column));
 }
 
 QByteArray PostgresRows::bytes(int column) const
 {
     if (isNull(column))
         return {};
-    const char* value = PQgetvalue(m_row, 0, column);
+    const char* value = PQgetvalue(m_row, m_index, column);
     if (PQftype(m_row, column) == kByteaOid)
         return unescapeBytea(value);
-    return QByteArray(value, PQgetlength(m_row, 0, column));
+    return QByteArray(value, PQgetlength(m_row, m_index, column));
 }
 
 } // namespace EventScope

@@ -8,7 +8,8 @@ namespace EventScope {
 
 class PostgresConnection;
 
-// The rows of one PostgreSQL query, read in single-row mode: each next() holds one row's PGresult.
+// The rows of one PostgreSQL query, read in single-row mode (each next() holds one row's PGresult), or as one
+// result when the query says it returns few rows (SqlQuery::rowLimit).
 // Values arrive in text format and the accessors convert them by the column's type, as sqlrows.h says:
 // booleans read as 0/1, bytea is decoded to its bytes, json/jsonb/uuid read as their text.
 class PostgresRows final : public SqlRows
@@ -36,6 +37,7 @@ private:
 
     PostgresConnection* m_connection = nullptr;
     PGresult* m_row = nullptr;
+    int m_index = 0; // the current row of m_row: always 0 in single-row mode
     int m_columns = 0;
     bool m_done = false;
     StoreError m_error;
