@@ -160,7 +160,11 @@ void WindowedTableView::showTop(int top)
     if (m_syncing)
         return;
     const int page = m_bar->pageStep();
-    if (top < m_window->offset() || top + page > m_window->offset() + m_window->rowCount())
+    const int windowEnd = m_window->offset() + m_window->rowCount();
+    // At its last position the table aligns its last row with the bottom edge, cutting the top row: right
+    // for the model's last row, not for the window's.
+    const bool below = top + page > windowEnd || (top + page == windowEnd && windowEnd < m_window->sourceRowCount());
+    if (top < m_window->offset() || below)
         shiftWindow(m_window->offsetCentredOn(top + page / 2));
     setTableTop(top - m_window->offset());
 }
