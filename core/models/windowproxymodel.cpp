@@ -57,7 +57,7 @@ void WindowProxyModel::setWindowRows(int rows)
         return;
     beginResetModel();
     m_windowRows = rows;
-    m_offset = std::clamp(m_offset, 0, std::max(0, sourceRowCount() - m_windowRows));
+    m_offset = clampOffset(m_offset);
     endResetModel();
 }
 
@@ -68,29 +68,53 @@ int WindowProxyModel::sourceRowCount() const
 
 int WindowProxyModel::offsetCentredOn(int sourceRow) const
 {
-    return std::clamp(sourceRow - m_windowRows / 2, 0, std::max(0, sourceRowCount() - m_windowRows));
+    return clampOffset(sourceRow - m_windowRows / 2);
+}
+
+// Even offsets keep each row's parity, so that a view's alternating row colours stay with the model's
+// rows. The last offset is rounded up, so the last window may hold one row less than the others.
+int WindowProxyModel::clampOffset(int offset) const
+{
+    const int last = std::max(0, sourceRowCount() - m_windowRows);
+    return std::clamp(offset & ~1, 0, (last + 1) & ~1);
 }
 
 void WindowProxyModel::setOffset(int offset)
 {
-    const int clamped = std::clamp(offset, 0, std::max(0, sourceRowCount() - m_windowRows));
-    if (clamped == m_offset || m_resetting > 0)
+    const int moved = clampOffset(offset);
+    if (moved == m_offset || m_resetting > 0)
         return;
-    // The row count stays the same (a full window, or offset 0): only which source rows the rows show
-    // changes. Persistent indexes move with their source row, or become invalid when it leaves.
-    // VerticalSortHint: columns stay as they are, so a horizontal header keeps its section sizes.
+    const int oldRows = rowCount();
+    const int newRows = std::clamp(sourceRowCount() - moved, 0, m_windowRows);
+    const int keptRows = std::min(oldRows, newRows);
+    // The last window may be one row short: that row goes first, or comes after, so the layout change
+    // itself keeps the row count.
+    if (newRows < oldRows) {
+        beginRemoveRows({}, newRows, oldRows - 1);
+        m_rowsWhileMoving = newRows;
+        endRemoveRows();
+    }
+    m_rowsWhileMoving = keptRows;
+    // Only which source rows the rows show changes. Persistent indexes move with their source row, or
+    // become invalid when it leaves. VerticalSortHint: columns stay, so a horizontal header keeps its
+    // section sizes.
     emit layoutAboutToBeChanged({}, VerticalSortHint);
     const QModelIndexList from = persistentIndexList();
     QModelIndexList to;
     to.reserve(from.size());
-    const int rows = rowCount();
     for (const QModelIndex& index : from) {
-        const int row = index.row() + m_offset - clamped;
-        to.append(row >= 0 && row < rows ? createIndex(row, index.column()) : QModelIndex());
+        const int row = index.row() + m_offset - moved;
+        to.append(row >= 0 && row < keptRows ? createIndex(row, index.column()) : QModelIndex());
     }
     changePersistentIndexList(from, to);
-    m_offset = clamped;
+    m_offset = moved;
     emit layoutChanged({}, VerticalSortHint);
+    if (newRows > oldRows) {
+        beginInsertRows({}, oldRows, newRows - 1);
+        m_rowsWhileMoving = -1;
+        endInsertRows();
+    }
+    m_rowsWhileMoving = -1;
 }
 
 QModelIndex WindowProxyModel::mapToSource(const QModelIndex& proxyIndex) const
@@ -128,6 +152,8 @@ int WindowProxyModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.isValid())
         return 0;
+    if (m_rowsWhileMoving >= 0)
+        return m_rowsWhileMoving;
     return std::clamp(sourceRowCount() - m_offset, 0, m_windowRows);
 }
 
@@ -217,7 +243,7 @@ void WindowProxyModel::endSourceReset()
 {
     if (m_resetting == 0 || --m_resetting > 0)
         return;
-    m_offset = std::clamp(m_offset, 0, std::max(0, sourceRowCount() - m_windowRows));
+    m_offset = clampOffset(m_offset);
     endResetModel();
 }
 

@@ -8,8 +8,8 @@ namespace EventScope {
 // keeps per-row state for a few screens only, whatever the source's size: QTableView's vertical header
 // holds about 8 bytes per row even hidden and of fixed size (+78 MB for 10 M rows, docs/performance.md).
 // Whoever owns the view moves the window with setOffset(); rows appended to the source appear while the
-// window is not full. The window stays full once the source has enough rows, so moving it never
-// changes rowCount(): it is a layout change, and persistent indexes (the selection) follow their rows.
+// window is not full. Moving the window is a layout change: persistent indexes (the selection) follow
+// their source rows. Offsets are even, so alternating row colours stay with the model's rows.
 class WindowProxyModel : public QAbstractProxyModel
 {
     Q_OBJECT
@@ -27,9 +27,10 @@ public:
 
     // The source row shown as row 0.
     int offset() const { return m_offset; }
-    // Clamped to [0, sourceRowCount() - windowRows()], so the window stays full.
+    // Rounded down to even, and clamped so that the window ends at the source's last row at the latest
+    // (the last window may then hold windowRows() - 1 rows).
     void setOffset(int offset);
-    // The offset that keeps the window full and puts `sourceRow` as near its middle as possible.
+    // The offset that puts `sourceRow` as near the window's middle as possible.
     int offsetCentredOn(int sourceRow) const;
     bool containsSourceRow(int sourceRow) const { return sourceRow >= m_offset && sourceRow < m_offset + rowCount(); }
     int sourceRowCount() const;
@@ -51,9 +52,11 @@ private:
     void sourceHeaderDataChanged(Qt::Orientation orientation, int first, int last);
     void beginSourceReset();
     void endSourceReset();
+    int clampOffset(int offset) const;
 
     int m_windowRows = kDefaultWindowRows;
     int m_offset = 0;
+    int m_rowsWhileMoving = -1; // the row count while setOffset() changes it in steps; -1: computed
     bool m_inserting = false; // between a source append and its end, when the window grows
     int m_resetting = 0; // nesting of structural source changes handled as a reset
     QList<QMetaObject::Connection> m_sourceConnections;

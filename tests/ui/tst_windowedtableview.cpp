@@ -26,7 +26,8 @@ using namespace EventScope;
 
 namespace {
 
-constexpr int kEvents = 50000; // about 50 windows of rows
+// About 50 windows of rows; 50,001 - 1,024 is odd, so the last window holds 1,023 rows (offsets are even).
+constexpr int kEvents = 50001;
 
 // The oracle: one event read directly from the store, not through any model.
 Event readOne(const QString& path, ReadDirection direction, std::optional<qint64> fromPosition = {})
@@ -134,9 +135,15 @@ private slots:
 
         window.setOffset(5000);
         QVERIFY(!followed.isValid()); // row 600 left the window
-        window.setOffset(kEvents); // past the end: the window stays full
-        QCOMPARE(window.offset(), kEvents - 1024);
-        QCOMPARE(window.index(1023, 0).data().toLongLong(), kEvents);
+        window.setOffset(777); // offsets are even: a row's parity (alternating colours) is the model's
+        QCOMPARE(window.offset(), 776);
+        window.setOffset(kEvents); // past the end: the window ends with the last row
+        QCOMPARE(window.offset(), kEvents - 1023);
+        QCOMPARE(window.rowCount(), 1023);
+        QCOMPARE(window.index(1022, 0).data().toLongLong(), kEvents);
+        window.setOffset(kEvents - 1030);
+        QCOMPARE(window.offset(), kEvents - 1031);
+        QCOMPARE(window.rowCount(), 1024);
         window.setOffset(-3);
         QCOMPARE(window.offset(), 0);
 
@@ -157,7 +164,8 @@ private slots:
         QVERIFY(model.rowCount() > 1024);
         QCOMPARE(window.rowCount(), 1024);
         window.setOffset(model.rowCount());
-        QCOMPARE(window.offset(), model.rowCount() - 1024);
+        QCOMPARE(window.offset() % 2, 0);
+        QCOMPARE(window.offset() + window.rowCount(), model.rowCount());
 
         // A stream shorter than the window: all of it, and no window to move.
         EventFilter stream;
@@ -182,10 +190,11 @@ private slots:
         QCOMPARE(browser.bar->maximum(), kEvents - browser.pageRows());
 
         browser.bar->setValue(31234);
+        QCOMPARE(browser.table->model()->rowCount(), WindowProxyModel::kDefaultWindowRows);
         browser.table->setFocus();
         QTest::keyClick(browser.table, Qt::Key_End, Qt::ControlModifier);
-        QCOMPARE(browser.table->model()->rowCount(), WindowProxyModel::kDefaultWindowRows);
-        QCOMPARE(browser.table->verticalHeader()->count(), WindowProxyModel::kDefaultWindowRows);
+        QCOMPARE(browser.table->model()->rowCount(), WindowProxyModel::kDefaultWindowRows - 1); // the last window
+        QCOMPARE(browser.table->verticalHeader()->count(), WindowProxyModel::kDefaultWindowRows - 1);
     }
 
     void scrollingToTheEndShowsTheLastEvent()
@@ -237,6 +246,7 @@ private slots:
             browser.bar->setValue(value);
             QCOMPARE(browser.view->topRow(), value);
             QCOMPARE(browser.rowAtY(0), value);
+            QCOMPARE(browser.view->windowModel()->offset() % 2, 0); // alternating colours on the model's rows
             QCOMPARE(browser.table->rowViewportPosition(browser.table->rowAt(0)), 0); // not cut
         }
     }

@@ -4,7 +4,9 @@
 
 #include <QApplication>
 #include <QHBoxLayout>
+#include <QPainter>
 #include <QScrollBar>
+#include <QStyleOption>
 #include <QTableView>
 #include <QWheelEvent>
 
@@ -62,6 +64,7 @@ WindowedTableView::WindowedTableView(QWidget* parent)
     : QFrame(parent)
     , m_table(new Table(this))
     , m_bar(new QScrollBar(Qt::Vertical, this))
+    , m_corner(new QWidget(this))
     , m_window(new WindowProxyModel(this))
 {
     // The frame a scroll area draws around its viewport and scrollbar, drawn here around the table and ours.
@@ -73,13 +76,22 @@ WindowedTableView::WindowedTableView(QWidget* parent)
     m_table->setModel(m_window);
     m_bar->setSingleStep(1);
     m_bar->hide();
+    m_corner->hide();
+    m_corner->installEventFilter(this);
     setFocusProxy(m_table);
 
+    // As a scroll area lays out its scrollbars: ours beside the table, above the corner square that
+    // the table's horizontal scrollbar leaves when it shows.
+    auto* barColumn = new QVBoxLayout;
+    barColumn->setContentsMargins(0, 0, 0, 0);
+    barColumn->setSpacing(0);
+    barColumn->addWidget(m_bar);
+    barColumn->addWidget(m_corner);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_table);
-    layout->addWidget(m_bar);
+    layout->addLayout(barColumn);
 
     m_recentreTimer.setSingleShot(true);
     m_recentreTimer.setInterval(0);
@@ -96,6 +108,19 @@ WindowedTableView::WindowedTableView(QWidget* parent)
 }
 
 WindowedTableView::~WindowedTableView() = default;
+
+bool WindowedTableView::eventFilter(QObject* watched, QEvent* event)
+{
+    // The corner square as QAbstractScrollArea paints it.
+    if (watched == m_corner && event->type() == QEvent::Paint) {
+        QPainter painter(m_corner);
+        QStyleOption option;
+        option.initFrom(m_corner);
+        style()->drawPrimitive(QStyle::PE_PanelScrollAreaCorner, &option, &painter, this);
+        return true;
+    }
+    return QFrame::eventFilter(watched, event);
+}
 
 void WindowedTableView::setModel(QAbstractItemModel* model)
 {
@@ -147,6 +172,10 @@ void WindowedTableView::updateScrollRange()
     m_bar->setPageStep(page);
     m_bar->setRange(0, maximum);
     m_bar->setVisible(maximum > 0);
+    // The table shows its horizontal scrollbar as QAbstractScrollArea decides (AsNeeded), a moment later.
+    const QScrollBar* across = m_table->horizontalScrollBar();
+    m_corner->setFixedSize(m_bar->sizeHint().width(), across->sizeHint().height());
+    m_corner->setVisible(maximum > 0 && across->maximum() > across->minimum());
 }
 
 int WindowedTableView::margin() const
@@ -210,6 +239,9 @@ void WindowedTableView::shiftWindow(int offset)
     const int top = m_bar->value();
     m_shifting = true;
     m_window->setOffset(offset);
+    // Now rather than at the next event-loop turn: the table's range may have changed (the last window
+    // is one row short), and the position set below must use the new one.
+    m_table->doItemsLayout();
     if (m_currentRow >= 0 && m_window->containsSourceRow(m_currentRow)) {
         const QModelIndex current = m_window->index(m_currentRow - m_window->offset(), m_currentColumn);
         if (m_table->currentIndex() != current)

@@ -42,6 +42,9 @@ public:
 signals:
     void currentRowChanged(int row); // -1: none
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     class Table;
 
@@ -57,6 +60,7 @@ private:
 
     Table* m_table = nullptr;
     QScrollBar* m_bar = nullptr;
+    QWidget* m_corner = nullptr; // below m_bar while the table shows its horizontal scrollbar
     WindowProxyModel* m_window = nullptr;
     QTimer m_recentreTimer;
     QList<QMetaObject::Connection> m_modelConnections;
