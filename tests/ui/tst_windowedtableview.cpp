@@ -195,6 +195,19 @@ private slots:
         QTest::keyClick(browser.table, Qt::Key_End, Qt::ControlModifier);
         QCOMPARE(browser.table->model()->rowCount(), WindowProxyModel::kDefaultWindowRows - 1); // the last window
         QCOMPARE(browser.table->verticalHeader()->count(), WindowProxyModel::kDefaultWindowRows - 1);
+
+        // A category's rows are counted in chunks (its keys have gaps): the scrollbar grows with them,
+        // the table does not.
+        QSignalSpy counted(&browser.model, &EventTableModel::rowsCounted);
+        EventFilter cart;
+        cart.category = u"cart"_s;
+        browser.model.setFilter(cart);
+        QCOMPARE(browser.panel.currentRow(), -1);
+        QTRY_VERIFY(!browser.model.isCounting());
+        QVERIFY(counted.count() > 1);
+        QVERIFY(browser.model.rowCount() > 1024);
+        QCOMPARE(browser.bar->maximum(), browser.model.rowCount() - browser.pageRows());
+        QCOMPARE(browser.table->model()->rowCount(), WindowProxyModel::kDefaultWindowRows);
     }
 
     void scrollingToTheEndShowsTheLastEvent()

@@ -23,7 +23,7 @@ public:
     explicit EventTablePanel(QWidget* parent = nullptr);
 
     void setModel(EventTableModel* model);
-    // The Qt view over the rows in memory; rows of this panel's API are the model's rows.
+    // The Qt view: it holds a window of the model's rows. Rows in this panel's API are the model's rows.
     QTableView* view() const { return m_view; }
     WindowedTableView* windowedView() const { return m_table; }
 
