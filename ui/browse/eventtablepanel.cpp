@@ -1,6 +1,7 @@
 #include "eventtablepanel.h"
 
 #include "eventrowdelegate.h"
+#include "windowedtableview.h"
 
 #include <core/model/timeformat.h>
 #include <core/models/eventtablemodel.h>
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -49,7 +51,8 @@ bool readTime(QLineEdit* edit, std::optional<qint64>& out)
 EventTablePanel::EventTablePanel(QWidget* parent)
     : QWidget(parent)
     , m_type(new QComboBox(this))
-    , m_view(new QTableView(this))
+    , m_table(new WindowedTableView(this))
+    , m_view(m_table->table())
 {
     m_type->setObjectName(u"typeFilterCombo"_s);
     m_type->addItem(tr("All types"));
@@ -70,6 +73,9 @@ EventTablePanel::EventTablePanel(QWidget* parent)
     for (QLineEdit* edit : { m_since, m_until, m_position, m_time })
         edit->setToolTip(edit->property("hint").toString());
 
+    // Only a window of rows reaches the QTableView: its vertical header would keep state for every row.
+    m_table->setObjectName(u"eventTableFrame"_s);
+    m_table->scrollBar()->setObjectName(u"eventTableScrollBar"_s);
     m_view->setObjectName(u"eventTable"_s);
     m_view->setItemDelegate(new EventRowDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -103,7 +109,7 @@ EventTablePanel::EventTablePanel(QWidget* parent)
     layout->setSpacing(4);
     layout->addLayout(filterBar);
     layout->addLayout(goToBar);
-    layout->addWidget(m_view);
+    layout->addWidget(m_table);
 
     connect(m_type, &QComboBox::activated, this, &EventTablePanel::applyBar);
     connect(m_since, &QLineEdit::editingFinished, this, &EventTablePanel::applyBar);
@@ -121,12 +127,13 @@ EventTablePanel::EventTablePanel(QWidget* parent)
     connect(m_goToPosition, &QPushButton::clicked, this, &EventTablePanel::requestGoToPosition);
     connect(m_time, &QLineEdit::returnPressed, this, &EventTablePanel::requestGoToTime);
     connect(m_goToTime, &QPushButton::clicked, this, &EventTablePanel::requestGoToTime);
+    connect(m_table, &WindowedTableView::currentRowChanged, this, &EventTablePanel::currentRowChanged);
 }
 
 void EventTablePanel::setModel(EventTableModel* model)
 {
     m_model = model;
-    m_view->setModel(model);
+    m_table->setModel(model);
     QHeaderView* header = m_view->horizontalHeader();
     // Widths from sample texts, never from the rows: measuring 10M rows would read the whole store.
     // Type and stream fit the common names; longer ones elide and show in the inspector.
@@ -138,8 +145,6 @@ void EventTablePanel::setModel(EventTableModel* model)
     header->resizeSection(EventTableModel::VersionColumn, width(u"Version"_s));
     header->resizeSection(EventTableModel::TypeColumn, width(u"CustomerRegistered"_s));
     header->resizeSection(EventTableModel::TimeColumn, width(u"2024-03-14T12:28:25.038Z"_s));
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-        [this](const QModelIndex& current) { emit currentRowChanged(current.isValid() ? current.row() : -1); });
 }
 
 void EventTablePanel::setEventTypes(const QStringList& types)
@@ -156,17 +161,14 @@ void EventTablePanel::setEventTypes(const QStringList& types)
 
 int EventTablePanel::currentRow() const
 {
-    const QModelIndex current = m_view->currentIndex();
-    return current.isValid() ? current.row() : -1;
+    return m_table->currentRow();
 }
 
 void EventTablePanel::selectRow(int row)
 {
     if (!m_model || row < 0 || row >= m_model->rowCount())
         return;
-    const QModelIndex index = m_model->index(row, EventTableModel::PositionColumn);
-    m_view->setCurrentIndex(index);
-    m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    m_table->setCurrentRow(row, EventTableModel::PositionColumn, QAbstractItemView::PositionAtCenter);
 }
 
 void EventTablePanel::showLocatedRow(int row)

@@ -12,6 +12,7 @@ class QTableView;
 namespace EventScope {
 
 class EventTableModel;
+class WindowedTableView;
 
 // The middle panel: a filter bar (event type, since, until), "Go to position" and "Go to time",
 // and the events table. It reports what the user asks for; MainWindow applies it to the model.
@@ -22,7 +23,9 @@ public:
     explicit EventTablePanel(QWidget* parent = nullptr);
 
     void setModel(EventTableModel* model);
+    // The Qt view: it holds a window of the model's rows. Rows in this panel's API are the model's rows.
     QTableView* view() const { return m_view; }
+    WindowedTableView* windowedView() const { return m_table; }
 
     // Replaces the type list, keeping the chosen type when it is still there.
     void setEventTypes(const QStringList& types);
@@ -53,7 +56,8 @@ private:
     QPushButton* m_goToPosition = nullptr;
     QLineEdit* m_time = nullptr;
     QPushButton* m_goToTime = nullptr;
-    QTableView* m_view = nullptr;
+    WindowedTableView* m_table = nullptr;
+    QTableView* m_view = nullptr; // inside m_table
     EventTableModel* m_model = nullptr;
     EventFilter m_barFilter;
 };

@@ -5,6 +5,7 @@
 #include <core/models/eventtablemodel.h>
 #include <ui/mainwindow/mainwindow.h>
 
+#include <QAbstractProxyModel>
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -83,9 +84,12 @@ int measureOne(const QString& path)
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         return 1;
+    // The table holds a window of the model's rows; the scrollbar beside it spans all of them.
     auto* view = window.findChild<QTableView*>(u"eventTable"_s);
-    auto* model = view ? qobject_cast<EventTableModel*>(view->model()) : nullptr;
-    if (!model)
+    auto* rows = view ? qobject_cast<QAbstractProxyModel*>(view->model()) : nullptr;
+    auto* model = rows ? qobject_cast<EventTableModel*>(rows->sourceModel()) : nullptr;
+    auto* bar = window.findChild<QScrollBar*>(u"eventTableScrollBar"_s);
+    if (!model || !bar)
         return 1;
     const auto loaded
         = [model](int row) { return !model->data(model->index(row, 0), EventTableModel::LoadingRole).toBool(); };
@@ -111,13 +115,12 @@ int measureOne(const QString& path)
     const qint64 endStall = stalls.takeLongest();
 
     // Drag the scrollbar from the bottom to the top in 40 steps, as a hand would.
-    QScrollBar* bar = view->verticalScrollBar();
     for (int step = 40; step >= 0; --step) {
         bar->setValue(int(qint64(bar->maximum()) * step / 40));
         QTest::qWait(8);
     }
     clock.restart();
-    const int top = view->rowAt(0);
+    const int top = rows->mapToSource(rows->index(view->rowAt(0), 0)).row();
     const bool topLoaded = waitFor([&] { return loaded(top); }, 30000);
     const qint64 afterDrag = clock.elapsed();
     const qint64 dragStall = stalls.takeLongest();
