@@ -7,7 +7,7 @@
 
 #include <core/models/eventtablemodel.h>
 #include <core/models/windowproxymodel.h>
-#include <core/store/storeopener.h>
+#include <core/dialects/storeopener.h>
 #include <testsupport.h>
 
 #include <QAbstractItemModelTester>
