@@ -454,9 +454,80 @@
 
     // ---- processing (sections 4, 5, 6, 8, 9) ----
 
+    // A string-keyed hash map. QV4's Map (Qt 6.4) searches its keys linearly, which made a run over 3,000
+    // partitions ten times slower; this one hashes (FNV-1a over UTF-16 units) into growing buckets.
+    var imul = Math.imul;
+    function StringMap() {
+        this.size = 0;
+        this.mask = 63;
+        this.buckets = new Array(64);
+    }
+    function hashOf(key) {
+        var h = 2166136261;
+        for (var i = 0; i < key.length; ++i)
+            h = imul(h ^ key.charCodeAt(i), 16777619);
+        return h >>> 0;
+    }
+    StringMap.prototype.get = function (key) {
+        var bucket = this.buckets[hashOf(key) & this.mask];
+        if (bucket !== undefined) {
+            for (var i = 0; i < bucket.length; i += 2) {
+                if (bucket[i] === key)
+                    return bucket[i + 1];
+            }
+        }
+        return undefined;
+    };
+    StringMap.prototype.has = function (key) {
+        var bucket = this.buckets[hashOf(key) & this.mask];
+        if (bucket !== undefined) {
+            for (var i = 0; i < bucket.length; i += 2) {
+                if (bucket[i] === key)
+                    return true;
+            }
+        }
+        return false;
+    };
+    StringMap.prototype.set = function (key, value) {
+        var index = hashOf(key) & this.mask;
+        var bucket = this.buckets[index];
+        if (bucket === undefined) {
+            bucket = [];
+            this.buckets[index] = bucket;
+        }
+        for (var i = 0; i < bucket.length; i += 2) {
+            if (bucket[i] === key) {
+                bucket[i + 1] = value;
+                return;
+            }
+        }
+        bucket[bucket.length] = key;
+        bucket[bucket.length] = value;
+        if (++this.size > this.buckets.length)
+            this.grow();
+    };
+    StringMap.prototype.grow = function () {
+        var old = this.buckets;
+        this.buckets = new Array(old.length * 2);
+        this.mask = this.buckets.length - 1;
+        for (var b = 0; b < old.length; ++b) {
+            var bucket = old[b];
+            if (bucket === undefined)
+                continue;
+            for (var i = 0; i < bucket.length; i += 2) {
+                var index = hashOf(bucket[i]) & this.mask;
+                if (this.buckets[index] === undefined)
+                    this.buckets[index] = [];
+                var target = this.buckets[index];
+                target[target.length] = bucket[i];
+                target[target.length] = bucket[i + 1];
+            }
+        }
+    };
+
     var biState = false;
-    var stored = new MapType(); // partition -> state text, null: no state
-    var results = new MapType(); // partition -> result text, null: no result
+    var stored = new StringMap(); // partition -> state text, null: no state
+    var results = new StringMap(); // partition -> result text, null: no result
     var partitionOrder = []; // partitions in the order of their first event
     var storedBytes = 0;
     var stateByteLimit = 0;
@@ -717,8 +788,8 @@
         },
         setResultText: function (partition, text) { results.set(partition, text); },
         reset: function () {
-            stored = new MapType();
-            results = new MapType();
+            stored = new StringMap();
+            results = new StringMap();
             partitionOrder = [];
             storedBytes = 0;
             current = undefined;
