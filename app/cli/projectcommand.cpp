@@ -35,9 +35,29 @@ private:
     QTemporaryFile m_file;
 };
 
-QString readableLine(const QByteArray& jsonLine)
+// The readable form: one line per partition ("root" for ""), emitted event and log line.
+QByteArray readableStates(const ProjectionEngine& engine)
 {
-    return QString::fromUtf8(jsonLine.trimmed());
+    QByteArray text;
+    const ProjectionDefinition& definition = engine.definition();
+    QStringList partitions = engine.partitions();
+    if (!definition.partitioned && partitions.isEmpty())
+        partitions.append(QString());
+    for (const QString& partition : std::as_const(partitions)) {
+        text += (partition.isEmpty() ? u"(root)"_s : partition).toUtf8() + "  "
+            + engine.stateJson(partition).value_or("(no state)") + '\n';
+        if (definition.definesStateTransform)
+            text += "  result: " + engine.resultJson(partition).value_or("(no result)") + '\n';
+    }
+    if (definition.biState)
+        text += "shared state: " + engine.sharedStateJson().value_or("(no state)") + '\n';
+    return text;
+}
+
+QByteArray readableEmit(const EmittedEvent& event)
+{
+    return "emit " + event.stream.toUtf8() + ' ' + event.type.toUtf8() + ' ' + event.data
+        + (event.metadata.isEmpty() ? QByteArray() : ' ' + event.metadata) + '\n';
 }
 
 int runProject(const CommandLine& arguments)
@@ -94,9 +114,9 @@ int runProject(const CommandLine& arguments)
     }
     const auto drain = [&] {
         for (const EmittedEvent& event : engine.takeEmitted())
-            emits.append(ProjectionReport::emitLine(event));
+            emits.append(json ? ProjectionReport::emitLine(event) : readableEmit(event));
         for (const QString& line : engine.takeLog())
-            logs.append(ProjectionReport::logLine(line));
+            logs.append(json ? ProjectionReport::logLine(line) : "log: " + line.toUtf8() + '\n');
         return true;
     };
     ProjectionEventReader reader(*store, engine.definition(), scope);
@@ -104,20 +124,9 @@ int runProject(const CommandLine& arguments)
     if (!outcome)
         return storeFailure(outcome.error());
 
-    const QByteArray states = ProjectionReport::stateLines(engine);
-    if (json) {
-        output.write(states);
-        emits.copyTo(output);
-        logs.copyTo(output);
-    } else {
-        // The same lines, without the JSON framing around each kind.
-        for (const QByteArray& line : states.split('\n')) {
-            if (!line.isEmpty())
-                output.write((readableLine(line) + u'\n').toUtf8());
-        }
-        emits.copyTo(output);
-        logs.copyTo(output);
-    }
+    output.write(json ? ProjectionReport::stateLines(engine) : readableStates(engine));
+    emits.copyTo(output);
+    logs.copyTo(output);
     if (outcome->fault)
         return reportFault(outcome->eventsRead, *outcome->fault);
     output.write(json ? ProjectionReport::statusLine(outcome->eventsRead, std::nullopt)
