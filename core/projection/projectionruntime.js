@@ -593,12 +593,23 @@
         return serialize(value);
     }
 
-    function store(partition, text) {
-        var previous = stored.get(partition);
-        storedBytes += (text === null ? 0 : text.length) - (previous === undefined || previous === null ? 0 : previous.length);
-        stored.set(partition, text);
-        if (stateByteLimit > 0 && storedBytes > stateByteLimit)
+    function textLength(text) {
+        return text === undefined || text === null ? 0 : text.length;
+    }
+
+    function checkStateBytes(partition, text, sharedText) {
+        if (stateByteLimit <= 0)
+            return;
+        var total = storedBytes + textLength(text) - textLength(stored.get(partition));
+        if (biState && partition !== sharedKey)
+            total += textLength(sharedText) - textLength(stored.get(sharedKey));
+        if (total > stateByteLimit)
             fault("The projection's states hold more than " + Math.round(stateByteLimit / 1048576) + " MiB of JSON text");
+    }
+
+    function store(partition, text) {
+        storedBytes += textLength(text) - textLength(stored.get(partition));
+        stored.set(partition, text);
     }
 
     // Builds the event object (section 7). `body` was built by C++ from the JSON bytes.
@@ -678,17 +689,22 @@
             liveState = argument;
         }
 
+        // Everything that can fault runs before anything is stored: a faulting event leaves no trace.
         var stateText = serialize(liveState);
         var sharedText2 = biState ? serialize(liveShared) : null;
         var previousText = stored.get(partition);
+        var changed = previousText === undefined || previousText !== stateText;
+        var resultText;
+        if (definition.outputState && changed)
+            resultText = definition.chain.length > 0 ? computeResult(biState ? [liveState, liveShared] : liveState) : stateText;
+        checkStateBytes(partition, stateText, sharedText2);
         if (previousText === undefined)
             arrayPush.call(partitionOrder, partition);
-        var changed = previousText === undefined || previousText !== stateText;
         store(partition, stateText);
         if (biState)
             store(sharedKey, sharedText2);
-        if (definition.outputState && changed)
-            results.set(partition, definition.chain.length > 0 ? computeResult(biState ? [liveState, liveShared] : liveState) : stateText);
+        if (resultText !== undefined)
+            results.set(partition, resultText);
         for (var i = 0; i < pendingEmits.length; ++i)
             arrayPush.call(emitted, pendingEmits[i]);
         pendingEmits = [];
