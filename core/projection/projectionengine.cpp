@@ -108,6 +108,12 @@ ProjectionEngine::~ProjectionEngine()
 
 std::optional<ProjectionFault> ProjectionEngine::compile(const QString& script, const QString& fileName)
 {
+    if (m_api) {
+        // The runtime locks eval and Function down for good: a second script needs a new engine.
+        return ProjectionFault { ProjectionFault::Kind::Script,
+            u"This engine already compiled a projection; create a new engine for another one"_s, std::nullopt,
+            std::nullopt, fileName };
+    }
     m_script = script;
     m_fileName = fileName;
     const QJSValue factory = m_engine->evaluate(readRuntime(), kRuntimeUrl);
