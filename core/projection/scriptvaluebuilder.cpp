@@ -160,42 +160,44 @@ private:
             ++m_p;
             return true;
         }
-        QByteArray utf8(runStart, m_p - runStart);
+        // With escapes: collect UTF-16 so that a lone surrogate (\ud83c) survives, as in JSON.parse.
+        QString text = QString::fromUtf8(runStart, m_p - runStart);
         while (m_p != m_end) {
-            const char c = *m_p++;
-            if (c == '"') {
-                out = QString::fromUtf8(utf8);
-                return true;
-            }
-            if (uchar(c) < 0x20)
-                return false;
-            if (c != '\\') {
-                utf8 += c;
-                continue;
-            }
+            const char* run = m_p;
+            while (m_p != m_end && *m_p != '"' && *m_p != '\\' && uchar(*m_p) >= 0x20)
+                ++m_p;
+            if (m_p != run)
+                text += QString::fromUtf8(run, m_p - run);
             if (m_p == m_end)
                 return false;
+            const char c = *m_p++;
+            if (c == '"') {
+                out = std::move(text);
+                return true;
+            }
+            if (c != '\\' || m_p == m_end)
+                return false; // a control character, or a backslash at the end
             const char escape = *m_p++;
             switch (escape) {
             case '"':
             case '\\':
             case '/':
-                utf8 += escape;
+                text += QLatin1Char(escape);
                 break;
             case 'b':
-                utf8 += '\b';
+                text += u'\b';
                 break;
             case 'f':
-                utf8 += '\f';
+                text += u'\f';
                 break;
             case 'n':
-                utf8 += '\n';
+                text += u'\n';
                 break;
             case 'r':
-                utf8 += '\r';
+                text += u'\r';
                 break;
             case 't':
-                utf8 += '\t';
+                text += u'\t';
                 break;
             case 'u': {
                 if (m_end - m_p < 4)
@@ -208,23 +210,7 @@ private:
                     unit = char16_t(unit * 16 + digit);
                 }
                 m_p += 4;
-                // Lone surrogates survive as they would in JSON.parse: go through UTF-16 for this unit.
-                utf8 += QString(QChar(unit)).toUtf8();
-                if (QChar::isHighSurrogate(unit) && m_end - m_p >= 6 && m_p[0] == '\\' && m_p[1] == 'u') {
-                    char16_t low = 0;
-                    bool ok = true;
-                    for (int i = 0; i < 4 && ok; ++i) {
-                        const int digit = hexDigit(m_p[2 + i]);
-                        ok = digit >= 0;
-                        low = char16_t(low * 16 + digit);
-                    }
-                    if (ok && QChar::isLowSurrogate(low)) {
-                        utf8.chop(QString(QChar(unit)).toUtf8().size());
-                        const char16_t pair[2] = { unit, low };
-                        utf8 += QString::fromUtf16(pair, 2).toUtf8();
-                        m_p += 6;
-                    }
-                }
+                text += QChar(unit);
                 break;
             }
             default:

@@ -5,6 +5,7 @@
 #include <core/projection/projectionengine.h>
 #include <core/projection/projectionreport.h>
 #include <core/projection/projectionsource.h>
+#include <core/projection/scriptvaluebuilder.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -128,6 +129,46 @@ private slots:
         for (qsizetype i = 0; i < qMin(expectedLines.size(), actualLines.size()); ++i)
             QCOMPARE(QString::fromUtf8(actualLines.at(i)), QString::fromUtf8(expectedLines.at(i)));
         QCOMPARE(actualLines.size(), expectedLines.size());
+    }
+
+    // Event bodies are built in C++; the script must see exactly what JSON.parse would give it.
+    void bodiesAreBuiltLikeJsonParse_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("key order kept") << QByteArray(R"({"z":1,"a":{"y":[1,2,{"b":null}],"c":true},"m":false})");
+        QTest::newRow("escapes") << QByteArray("{\"s\":\"tab\\tquote\\\"slash\\/back\\\\nl\\nu\\u00e9\\u6771\"}");
+        QTest::newRow("surrogate pair") << QByteArray("[\"\\ud83c\\udf3b\", \"\xf0\x9f\x8c\xbb\"]");
+        QTest::newRow("lone surrogate") << QByteArray("[\"\\ud83c x\"]");
+        // QV4's JSON.parse refuses 1e400, which the specification reads as Infinity (and so does the builder).
+        QTest::newRow("numbers") << QByteArray(R"([0,-0,1.5,-2e3,1E+21,123456789012345678901,5e-324])");
+        QTest::newRow("duplicate keys") << QByteArray(R"({"a":1,"a":2})");
+        QTest::newRow("index-like keys") << QByteArray(R"({"b":1,"2":2,"1":3})");
+        QTest::newRow("scalar") << QByteArray("  42 ");
+        QTest::newRow("empty containers") << QByteArray(R"({"o":{},"a":[]})");
+        QTest::newRow("trailing comma") << QByteArray(R"({"a":1,})");
+        QTest::newRow("comment") << QByteArray("{\"a\":1 /"
+                                               "* no *"
+                                               "/}");
+        QTest::newRow("leading zero") << QByteArray("[01]");
+        QTest::newRow("bare word") << QByteArray("hello");
+        QTest::newRow("control character") << QByteArray("[\"a\x01b\"]");
+        QTest::newRow("two documents") << QByteArray("{} {}");
+        QTest::newRow("unterminated") << QByteArray(R"({"a":[1,2)");
+    }
+
+    void bodiesAreBuiltLikeJsonParse()
+    {
+        QFETCH(QByteArray, json);
+        QJSEngine js;
+        const QJSValue parse = js.evaluate(u"(function (t) { try { return JSON.stringify(JSON.parse(t)); }"
+                                           " catch (e) { return null; } })"_s);
+        const QJSValue stringify = js.evaluate(u"(function (v) { return JSON.stringify(v); })"_s);
+        const QJSValue expected = parse.call({ QJSValue(QString::fromUtf8(json)) });
+        ScriptValueBuilder builder(js);
+        const std::optional<QJSValue> built = builder.build(json);
+        QCOMPARE(built.has_value(), !expected.isNull());
+        if (built)
+            QCOMPARE(stringify.call({ *built }).toString(), expected.toString());
     }
 
     void endlessLoopIsStoppedAndEngineStaysUsable()
