@@ -11,7 +11,8 @@ namespace EventScope::Cli {
 
 const QList<Command>& commands()
 {
-    static const QList<Command> all { infoCommand(), streamsCommand(), eventsCommand(), demoCommand() };
+    static const QList<Command> all { infoCommand(), streamsCommand(), eventsCommand(), projectCommand(),
+        demoCommand() };
     return all;
 }
 

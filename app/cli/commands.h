@@ -23,6 +23,7 @@ Command infoCommand();
 Command streamsCommand();
 Command eventsCommand();
 Command demoCommand();
+Command projectCommand();
 
 // Prints the message and a hint to the command's help on stderr; returns kExitUsage.
 int usageError(const QString& command, const QString& message);

@@ -8,6 +8,7 @@ enum ExitCode : int {
     kExitFailure = 1, // anything else went wrong, e.g. writing a demo store failed
     kExitUsage = 2, // unknown command or option, missing or malformed argument
     kExitStore = 3, // the store cannot be opened or read
+    kExitProjection = 4, // a projection faulted (`project`): the error, its line and the event on stderr
     kExitInterrupted = 130, // Ctrl+C during `demo create`, as a shell reports SIGINT
 };
 

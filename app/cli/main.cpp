@@ -24,7 +24,8 @@ QString generalHelp()
     }
     text += u"  help COMMAND        Show the options of a command.\n\n"
             "Every command takes --json: one JSON object per line instead of a table.\n"
-            "Exit codes: 0 success, 1 failure, 2 bad usage, 3 the store cannot be opened or read.\n"
+            "Exit codes: 0 success, 1 failure, 2 bad usage, 3 the store cannot be opened or read,\n"
+            "4 a projection faulted.\n"
             "Options: --help, --version\n"_s;
     return text;
 }

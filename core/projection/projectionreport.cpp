@@ -1,0 +1,87 @@
+#include "projectionreport.h"
+
+#include "projectionengine.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace EventScope::ProjectionReport {
+
+namespace {
+
+QByteArray quoted(const QString& text)
+{
+    const QByteArray array = QJsonDocument(QJsonArray { text }).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+QByteArray jsonOrNull(const std::optional<QByteArray>& json)
+{
+    return json ? *json : QByteArrayLiteral("null");
+}
+
+} // namespace
+
+QByteArray partitionLine(const QString& partition, const std::optional<QByteArray>& state,
+    const std::optional<std::optional<QByteArray>>& result)
+{
+    QByteArray line = "{\"partition\":" + quoted(partition) + ",\"state\":" + jsonOrNull(state);
+    if (result)
+        line += ",\"result\":" + jsonOrNull(*result);
+    return line + "}\n";
+}
+
+QByteArray sharedStateLine(const std::optional<QByteArray>& state)
+{
+    return "{\"shared_state\":" + jsonOrNull(state) + "}\n";
+}
+
+QByteArray emitLine(const EmittedEvent& event)
+{
+    return "{\"emit\":{\"stream\":" + quoted(event.stream) + ",\"type\":" + quoted(event.type)
+        + ",\"data\":" + (event.data.isEmpty() ? QByteArrayLiteral("null") : event.data)
+        + ",\"metadata\":" + (event.metadata.isEmpty() ? QByteArrayLiteral("null") : event.metadata)
+        + ",\"caused_by\":" + quoted(event.causedBy) + "}}\n";
+}
+
+QByteArray logLine(const QString& line)
+{
+    return "{\"log\":" + quoted(line) + "}\n";
+}
+
+QByteArray statusLine(qint64 events, const std::optional<ProjectionFault>& fault)
+{
+    QByteArray line = QByteArrayLiteral("{\"status\":") + (fault ? "\"faulted\"" : "\"completed\"")
+        + ",\"events\":" + QByteArray::number(events);
+    if (fault) {
+        line += ",\"fault\":{\"message\":" + quoted(fault->message) + ",\"event\":";
+        if (fault->event)
+            line += "{\"stream\":" + quoted(fault->event->stream)
+                + ",\"version\":" + QByteArray::number(fault->event->version) + "}";
+        else
+            line += "null";
+        line += ",\"line\":" + (fault->line ? QByteArray::number(*fault->line) : QByteArrayLiteral("null")) + "}";
+    }
+    return line + "}\n";
+}
+
+QByteArray stateLines(const ProjectionEngine& engine)
+{
+    QByteArray lines;
+    const ProjectionDefinition& definition = engine.definition();
+    QStringList partitions = engine.partitions();
+    // The root partition of an unpartitioned projection exists even before its first event (no state yet).
+    if (!definition.partitioned && partitions.isEmpty())
+        partitions.append(QString());
+    for (const QString& partition : std::as_const(partitions)) {
+        std::optional<std::optional<QByteArray>> result;
+        if (definition.definesStateTransform)
+            result = engine.resultJson(partition);
+        lines += partitionLine(partition, engine.stateJson(partition), result);
+    }
+    if (definition.biState)
+        lines += sharedStateLine(engine.sharedStateJson());
+    return lines;
+}
+
+} // namespace EventScope::ProjectionReport

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "emittedevent.h"
+#include "projectionfault.h"
+
+#include <QByteArray>
+#include <QString>
+#include <optional>
+
+namespace EventScope {
+
+class ProjectionEngine;
+
+// The lines of `eventscope-cli project --json` (docs/cli.md), one JSON object each, keys in the contract's
+// order. Shared by the CLI and the golden fixture tests, so that both speak the same format.
+namespace ProjectionReport {
+
+// {"partition": KEY, "state": ..., "result": ...}; `result` only when the projection transforms its state.
+QByteArray partitionLine(const QString& partition, const std::optional<QByteArray>& state,
+    const std::optional<std::optional<QByteArray>>& result);
+QByteArray sharedStateLine(const std::optional<QByteArray>& state);
+QByteArray emitLine(const EmittedEvent& event);
+QByteArray logLine(const QString& line);
+// {"status": "completed" | "faulted", "events": N, "fault": {...}}
+QByteArray statusLine(qint64 events, const std::optional<ProjectionFault>& fault);
+
+// The partition lines and the shared state line of an engine, in its partitions' order.
+QByteArray stateLines(const ProjectionEngine& engine);
+
+} // namespace ProjectionReport
+
+} // namespace EventScope

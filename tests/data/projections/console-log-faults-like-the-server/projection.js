@@ -1,0 +1,5 @@
+fromAll().when({
+  A: function (s, e) {
+    console.log('hello');
+  }
+});

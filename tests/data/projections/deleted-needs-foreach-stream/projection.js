@@ -1,0 +1,4 @@
+fromAll().when({
+  $deleted: function (s, e, partition, isSoft) {},
+  A: function (s, e) {}
+});

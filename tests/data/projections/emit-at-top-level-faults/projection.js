@@ -1,0 +1,2 @@
+fromAll().when({ $any: function (s, e) {} });
+emit('x-1', 'T', {});

@@ -1,0 +1,5 @@
+fromAll().when({
+  A: function (s, e) {
+    s.value = eval('1 + 1');
+  }
+});

@@ -1,0 +1,3 @@
+fromStream('a-1')
+  .foreachStream()
+  .when({ $any: function (s, e) {} });

@@ -1,0 +1,3 @@
+fromStream('s-1').when({
+  $init: function () { return { x: 1 }; }
+});

@@ -1,0 +1,1 @@
+fromStream('s-1');

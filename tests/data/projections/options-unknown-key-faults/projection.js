@@ -1,0 +1,2 @@
+options({ producesResults: true });
+fromAll().when({ A: function (s, e) {} });

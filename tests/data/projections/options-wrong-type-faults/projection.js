@@ -1,0 +1,2 @@
+options({ biState: 'yes' });
+fromAll().when({ A: function (s, e) {} });

@@ -1,0 +1,3 @@
+fromAll().when({
+  A: function (s, e) { s.n = ; }
+});
