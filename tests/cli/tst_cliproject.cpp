@@ -3,7 +3,7 @@
 #include <testsupport.h>
 
 #include <core/model/category.h>
-#include <core/store/storeopener.h>
+#include <core/dialects/storeopener.h>
 
 #include <QFile>
 #include <QJsonDocument>
