@@ -90,7 +90,7 @@ std::optional<DialectMatch> NativeStore::detect(Connection& connection)
     connection.endRead();
     const QString where = schema->isEmpty() ? QString() : u" in schema %1"_s.arg(*schema);
     return DialectMatch { QString::fromLatin1(kName), confidence,
-        u"EventScope's native tables events and streams%1"_s.arg(where),
+        u"tables events and streams%1"_s.arg(where),
         [schema = *schema](std::unique_ptr<Connection> connection) -> std::unique_ptr<EventStore> {
             return std::make_unique<NativeStore>(std::move(connection), schema);
         } };
