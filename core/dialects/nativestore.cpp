@@ -89,8 +89,7 @@ std::optional<DialectMatch> NativeStore::detect(Connection& connection)
     }
     connection.endRead();
     const QString where = schema->isEmpty() ? QString() : u" in schema %1"_s.arg(*schema);
-    return DialectMatch { QString::fromLatin1(kName), confidence,
-        u"tables events and streams%1"_s.arg(where),
+    return DialectMatch { QString::fromLatin1(kName), confidence, u"tables events and streams%1"_s.arg(where),
         [schema = *schema](std::unique_ptr<Connection> connection) -> std::unique_ptr<EventStore> {
             return std::make_unique<NativeStore>(std::move(connection), schema);
         } };
@@ -628,28 +627,7 @@ Result<qint64> NativeStore::readKeys(const EventFilter& filter, int stride, cons
             return StoreError::cancelled();
         return qint64(0);
     }
-    constexpr qint64 kRowsPerChunk = 1 << 16;
-    qint64 rows = 0;
-    QList<qint64> anchors;
-    bool stopped = false;
-    const Status status = forEachRow(connection(), **query, [&](const SqlRows& row) {
-        if (rows % stride == 0)
-            anchors.append(row.int64(0));
-        ++rows;
-        if (rows % kRowsPerChunk == 0) {
-            if (connection().isInterrupted() || !sink(anchors, rows)) {
-                stopped = true;
-                return false;
-            }
-            anchors.clear();
-        }
-        return true;
-    });
-    if (!status)
-        return status.error();
-    if (stopped || !sink(anchors, rows))
-        return StoreError::cancelled();
-    return rows;
+    return scanKeyAnchors(connection(), **query, stride, sink);
 }
 
 Result<std::optional<SqlQuery>> NativeStore::keyAtPositionQuery(const EventFilter& filter, qint64 position)
