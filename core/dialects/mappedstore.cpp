@@ -1,0 +1,437 @@
+#include "mappedstore.h"
+
+#include "../model/category.h"
+#include "../model/streampattern.h"
+#include "sqlrowreader.h"
+
+#include <QMap>
+#include <QSet>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace EventScope {
+
+namespace {
+
+QString quotedIdentifier(const QString& name)
+{
+    return u'"' + QString(name).replace(u"\""_s, u"\"\""_s) + u'"';
+}
+
+QString escapedLike(QString text)
+{
+    return text.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+}
+
+QStringList integerColumns(Connection& connection, const TableName& table)
+{
+    QStringList names;
+    if (const auto columns = connection.columns(table)) {
+        for (const ColumnInfo& column : *columns) {
+            const QString type = column.type.toLower();
+            if (type.contains(u"int"_s) || type == u"numeric"_s)
+                names.append(column.name);
+        }
+    }
+    return names;
+}
+
+} // namespace
+
+MappedStore::MappedStore(std::unique_ptr<Connection> connection, StoreMapping mapping)
+    : EventStore(std::move(connection))
+    , m_mapping(std::move(mapping))
+{
+    m_eventTime = timeMs(m_mapping.events.time, integerColumns(this->connection(), m_mapping.events.table));
+    if (m_mapping.snapshots)
+        m_snapshotTime
+            = timeMs(m_mapping.snapshots->time, integerColumns(this->connection(), m_mapping.snapshots->table));
+    this->connection().endRead();
+}
+
+MappedStore::~MappedStore() = default;
+
+QString MappedStore::table(const TableName& name) const
+{
+    return name.schema.isEmpty() ? quotedIdentifier(name.name)
+                                 : quotedIdentifier(name.schema) + u'.' + quotedIdentifier(name.name);
+}
+
+// The time as milliseconds since the Unix epoch, in SQL, so that time filters run in the database.
+QString MappedStore::timeMs(const TimeField& field, const QStringList& integers) const
+{
+    if (field.expression.isEmpty())
+        return u"0"_s;
+    const QString x = u'(' + field.expression + u')';
+    const QString isoSqlite = u"CAST(round((julianday(%1) - 2440587.5) * 86400000) AS INTEGER)"_s.arg(x);
+    const QString isoPostgres = u"(extract(epoch FROM %1::timestamptz) * 1000)::bigint"_s.arg(x);
+    switch (field.unit) {
+    case TimeUnit::EpochMilliseconds:
+        return isSqlite() ? x : x + u"::bigint"_s;
+    case TimeUnit::EpochSeconds:
+        return isSqlite() ? u"CAST(%1 * 1000 AS INTEGER)"_s.arg(x) : u"(%1 * 1000)::bigint"_s.arg(x);
+    case TimeUnit::EpochMicroseconds:
+        return isSqlite() ? u"CAST(%1 / 1000 AS INTEGER)"_s.arg(x) : u"(%1 / 1000)::bigint"_s.arg(x);
+    case TimeUnit::Iso:
+        return isSqlite() ? isoSqlite : isoPostgres;
+    case TimeUnit::Native:
+        break;
+    }
+    // Native: an integer column counts milliseconds; otherwise the database's own time type (PostgreSQL), or on
+    // SQLite whatever the value holds: an integer of milliseconds or ISO text.
+    if (integers.contains(field.expression))
+        return isSqlite() ? x : x + u"::bigint"_s;
+    if (!isSqlite())
+        return u"(extract(epoch FROM %1) * 1000)::bigint"_s.arg(x);
+    return u"CASE typeof(%1) WHEN 'integer' THEN %1 WHEN 'real' THEN CAST(%1 AS INTEGER) ELSE %2 END"_s.arg(
+        x, isoSqlite);
+}
+
+QString MappedStore::orderKey(const EventFilter& filter) const
+{
+    return u'(' + (filter.orderKey() == OrderKey::GlobalPosition ? m_mapping.events.position : m_mapping.events.version)
+        + u')';
+}
+
+std::optional<QString> MappedStore::patternCondition(const QString& pattern) const
+{
+    const QString stream = u'(' + m_mapping.events.stream + u')';
+    if (isSqlite())
+        return stream + u" REGEXP ?"_s;
+    if (StreamPattern(pattern).postgresForm())
+        return stream + u" ~ ?"_s;
+    return std::nullopt;
+}
+
+MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) const
+{
+    const EventsMapping& e = m_mapping.events;
+    Conditions c;
+    if (!e.where.isEmpty())
+        c.sql.append(u'(' + e.where + u')');
+    if (!filter.stream.isEmpty()) {
+        c.sql.append(u'(' + e.stream + u") = ?"_s);
+        c.binds.append(filter.stream);
+    }
+    if (!filter.category.isEmpty()) {
+        if (!e.category.isEmpty()) {
+            c.sql.append(u'(' + e.category + u") = ?"_s);
+            c.binds.append(filter.category);
+        } else {
+            // The default rule, as SQL: the stream is the category itself, or starts with it and a '-'.
+            c.sql.append(u"((%1) = ? OR (%1) LIKE ? ESCAPE '\\')"_s.arg(e.stream));
+            c.binds.append(filter.category);
+            c.binds.append(escapedLike(filter.category) + u"-%"_s);
+        }
+    }
+    if (!filter.type.isEmpty()) {
+        c.sql.append(u'(' + e.type + u") = ?"_s);
+        c.binds.append(filter.type);
+    }
+    if (filter.sinceMs) {
+        c.sql.append(m_eventTime + u" >= ?"_s);
+        c.binds.append(*filter.sinceMs);
+    }
+    if (filter.untilMs) {
+        c.sql.append(m_eventTime + u" < ?"_s);
+        c.binds.append(*filter.untilMs);
+    }
+    return c;
+}
+
+SqlQuery MappedStore::readEventsQuery(const EventPageRequest& request) const
+{
+    const EventsMapping& e = m_mapping.events;
+    Conditions c = conditionsFor(request.filter);
+    const bool forward = request.direction == ReadDirection::Forward;
+    const QString key = orderKey(request.filter);
+    if (request.start) {
+        const QString op
+            = forward ? (request.start->inclusive ? u">="_s : u">"_s) : (request.start->inclusive ? u"<="_s : u"<"_s);
+        c.sql.append(key + u' ' + op + u" ?"_s);
+        c.binds.append(request.start->key);
+    }
+    if (request.fromPosition) {
+        c.sql.append(u'(' + e.position + (forward ? u") >= ?"_s : u") <= ?"_s));
+        c.binds.append(*request.fromPosition);
+    }
+    const auto orNull = [](const QString& expression) { return expression.isEmpty() ? u"NULL"_s : expression; };
+    const QString id = e.id.isEmpty() ? u"NULL"_s : (isSqlite() ? e.id : u"(%1)::text"_s.arg(e.id));
+    const QString idIsBlob = e.id.isEmpty() || !isSqlite() ? u"0"_s : u"typeof(%1) = 'blob'"_s.arg(e.id);
+    QStringList columns { e.position, e.stream, orNull(e.category), e.version, e.type, m_eventTime, id, idIsBlob,
+        orNull(e.data.expression), orNull(e.metadata.expression) };
+    const QString sql = u"SELECT %1 FROM %2%3 ORDER BY %4 %5 LIMIT ?"_s.arg(
+        columns.join(u", "_s), table(e.table), c.where(), key, forward ? u"ASC"_s : u"DESC"_s);
+    c.binds.append(qint64(request.limit));
+    return SqlQuery { sql, c.binds, request.limit };
+}
+
+QByteArray MappedStore::decodePayload(const QByteArray& stored, const PayloadField& field) const
+{
+    return unwrapPayload(stored, field.encoding);
+}
+
+Result<EventPage> MappedStore::readPage(const EventPageRequest& request)
+{
+    EventPage page;
+    page.events.reserve(qMin(request.limit, 1000));
+    const EventsMapping& e = m_mapping.events;
+    const Status status = forEachRow(connection(), readEventsQuery(request), [&](const SqlRows& row) {
+        Event& event = page.events.emplace_back();
+        event.position = row.int64(0);
+        event.stream = row.text(1);
+        event.category = e.category.isEmpty() ? categoryOf(event.stream) : row.text(2);
+        event.version = row.int64(3);
+        event.type = row.text(4);
+        event.timeMs = row.int64(5);
+        if (!row.isNull(6)) {
+            const QByteArray id = row.bytes(6);
+            event.id = row.int64(7) != 0 && id.size() == 16 ? QUuid::fromRfc4122(id).toString(QUuid::WithoutBraces)
+                                                            : row.text(6);
+        }
+        if (!row.isNull(8))
+            event.data = decodePayload(row.bytes(8), e.data);
+        if (!row.isNull(9))
+            event.metadata = decodePayload(row.bytes(9), e.metadata);
+        return true;
+    });
+    if (!status)
+        return status.error();
+    page.reachedEnd = page.events.size() < request.limit;
+    return page;
+}
+
+Result<StoreInfo> MappedStore::readInfo()
+{
+    const EventsMapping& e = m_mapping.events;
+    StoreInfo info;
+    info.location = location().toString();
+    info.dialect = dialectName();
+    const Conditions c = conditionsFor({});
+    const QString categories = e.category.isEmpty() ? u"0"_s : u"count(DISTINCT %1)"_s.arg(e.category);
+    Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT count(*), count(DISTINCT %1), %2, min(%3), max(%3), min(%4), max(%4) FROM %5%6"_s.arg(
+                       e.stream, categories, m_eventTime, e.position, table(e.table), c.where()),
+            c.binds },
+        [&info](const SqlRows& row) {
+            info.events = row.int64(0);
+            info.streams = row.int64(1);
+            info.categories = row.int64(2);
+            if (!row.isNull(3)) {
+                info.firstTimeMs = row.int64(3);
+                info.lastTimeMs = row.int64(4);
+                info.firstPosition = row.int64(5);
+                info.lastPosition = row.int64(6);
+            }
+            return false;
+        });
+    if (!status)
+        return status.error();
+    if (e.category.isEmpty()) {
+        // The category rule runs here, over the distinct stream names.
+        QSet<QString> names;
+        status = forEachRow(connection(),
+            SqlQuery { u"SELECT DISTINCT %1 FROM %2%3"_s.arg(e.stream, table(e.table), c.where()), c.binds },
+            [this, &names](const SqlRows& row) {
+                names.insert(categoryOf(row.text(0)));
+                return true;
+            });
+        if (!status)
+            return status.error();
+        info.categories = names.size();
+    }
+    if (m_mapping.snapshots) {
+        const auto count = firstInt(
+            connection(), SqlQuery { u"SELECT count(*) FROM %1"_s.arg(table(m_mapping.snapshots->table)), {} });
+        if (!count)
+            return count.error();
+        info.snapshots = count->value_or(0);
+    }
+    return info;
+}
+
+Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
+{
+    const EventsMapping& e = m_mapping.events;
+    std::optional<QString> match;
+    if (!query.pattern.isEmpty()) {
+        match = patternCondition(query.pattern);
+        if (!match)
+            return readAllStreams(query);
+    }
+    EventFilter filter;
+    filter.category = query.category;
+    Conditions c = conditionsFor(filter);
+    if (match) {
+        c.sql.append(*match);
+        c.binds.append(query.pattern);
+    }
+    if (query.after) {
+        c.sql.append(u'(' + e.stream + u") > ?"_s);
+        c.binds.append(*query.after);
+    }
+    QString sql = u"SELECT %1, %2, count(*), max(%3), max(%4) FROM %5%6 GROUP BY %1 ORDER BY %1"_s.arg(e.stream,
+        e.category.isEmpty() ? u"NULL"_s : u"min(%1)"_s.arg(e.category), e.version, m_eventTime, table(e.table),
+        c.where());
+    if (query.limit) {
+        sql += u" LIMIT ?"_s;
+        c.binds.append(qint64(*query.limit));
+    }
+    QList<StreamInfo> result;
+    const Status status
+        = forEachRow(connection(), SqlQuery { sql, c.binds, query.limit.value_or(0) }, [&](const SqlRows& row) {
+              const QString name = row.text(0);
+              result.append(StreamInfo { name, e.category.isEmpty() ? categoryOf(name) : row.text(1), row.int64(2),
+                  row.int64(3), row.int64(4) });
+              return true;
+          });
+    if (!status)
+        return status.error();
+    return result;
+}
+
+// Streams whose names match a pattern the database reads differently: listed in pages, matched here.
+Result<QList<StreamInfo>> MappedStore::readAllStreams(const StreamQuery& query)
+{
+    const StreamPattern pattern(query.pattern);
+    QList<StreamInfo> result;
+    StreamQuery page { {}, query.category, query.after, 1000 };
+    for (;;) {
+        auto streams = readStreams(page);
+        if (!streams)
+            return streams.error();
+        for (const StreamInfo& stream : std::as_const(*streams)) {
+            if (!pattern.matches(stream.stream))
+                continue;
+            result.append(stream);
+            if (query.limit && result.size() >= *query.limit)
+                return result;
+        }
+        if (streams->size() < *page.limit)
+            return result;
+        page.after = streams->constLast().stream;
+        if (connection().isInterrupted())
+            return StoreError::cancelled();
+    }
+}
+
+Result<QList<CategoryInfo>> MappedStore::readCategories(const CategoryQuery& query)
+{
+    // Categories come from the streams, grouped here: a mapping has no table of categories to seek in.
+    auto streams = readStreams(StreamQuery { query.pattern, {}, {}, {} });
+    if (!streams)
+        return streams.error();
+    QMap<QString, CategoryInfo> byName;
+    for (const StreamInfo& stream : std::as_const(*streams)) {
+        if (query.after && stream.category <= *query.after)
+            continue;
+        CategoryInfo& category = byName[stream.category];
+        category.category = stream.category;
+        category.streams.value += 1;
+        category.events.value += stream.events.value;
+    }
+    QList<CategoryInfo> result;
+    for (const CategoryInfo& category : std::as_const(byName)) {
+        if (query.limit && result.size() >= *query.limit)
+            break;
+        result.append(category);
+    }
+    return result;
+}
+
+Result<QStringList> MappedStore::readEventTypes()
+{
+    const EventsMapping& e = m_mapping.events;
+    const Conditions c = conditionsFor({});
+    QStringList types;
+    const Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT DISTINCT %1 FROM %2%3 ORDER BY 1"_s.arg(e.type, table(e.table), c.where()), c.binds },
+        [&types](const SqlRows& row) {
+            types.append(row.text(0));
+            return true;
+        });
+    if (!status)
+        return status.error();
+    return types;
+}
+
+Result<std::optional<DenseKeys>> MappedStore::readDenseKeys(const EventFilter& filter)
+{
+    // Only a stream's versions are cheap to check (min, max and count along its rows); the whole log's count
+    // would be a scan, which the key scan does anyway.
+    if (filter.stream.isEmpty() || filter.sinceMs || filter.untilMs || !filter.type.isEmpty()
+        || !filter.category.isEmpty())
+        return std::optional<DenseKeys>();
+    const Conditions c = conditionsFor(filter);
+    std::optional<DenseKeys> dense;
+    const Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT min(%1), max(%1), count(*) FROM %2%3"_s.arg(
+                       m_mapping.events.version, table(m_mapping.events.table), c.where()),
+            c.binds },
+        [&dense](const SqlRows& row) {
+            if (row.isNull(0)) {
+                dense = DenseKeys { 0, 0 };
+                return false;
+            }
+            const qint64 first = row.int64(0), last = row.int64(1), count = row.int64(2);
+            if (last - first + 1 == count)
+                dense = DenseKeys { first, count };
+            return false;
+        });
+    if (!status)
+        return status.error();
+    return dense;
+}
+
+Result<qint64> MappedStore::readKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)
+{
+    const Conditions c = conditionsFor(filter);
+    const QString key = orderKey(filter);
+    return scanKeyAnchors(connection(),
+        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1"_s.arg(key, table(m_mapping.events.table), c.where()), c.binds },
+        stride, sink);
+}
+
+Result<std::optional<qint64>> MappedStore::readKeyAtPosition(const EventFilter& filter, qint64 position)
+{
+    Conditions c = conditionsFor(filter);
+    c.sql.append(u'(' + m_mapping.events.position + u") >= ?"_s);
+    c.binds.append(position);
+    const QString key = orderKey(filter);
+    return firstInt(connection(),
+        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1"_s.arg(key, table(m_mapping.events.table), c.where()),
+            c.binds, 1 });
+}
+
+Result<std::optional<qint64>> MappedStore::readKeyAtTime(const EventFilter& filter, qint64 timeMs)
+{
+    Conditions c = conditionsFor(filter);
+    c.sql.append(m_eventTime + u" >= ?"_s);
+    c.binds.append(timeMs);
+    const QString key = orderKey(filter);
+    return firstInt(connection(),
+        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1"_s.arg(key, table(m_mapping.events.table), c.where()),
+            c.binds, 1 });
+}
+
+Result<QList<Snapshot>> MappedStore::readSnapshots(const QString& stream)
+{
+    QList<Snapshot> result;
+    if (!m_mapping.snapshots)
+        return result;
+    const SnapshotsMapping& s = *m_mapping.snapshots;
+    const Status status = forEachRow(connection(),
+        SqlQuery { u"SELECT %1, %2, %3 FROM %4 WHERE (%5) = ? ORDER BY %1"_s.arg(
+                       s.version, m_snapshotTime, s.data.expression, table(s.table), s.stream),
+            { stream } },
+        [&](const SqlRows& row) {
+            result.append(Snapshot { stream, row.int64(0), row.int64(1), decodePayload(row.bytes(2), s.data) });
+            return true;
+        });
+    if (!status)
+        return status.error();
+    return result;
+}
+
+} // namespace EventScope
