@@ -110,24 +110,7 @@ private slots:
         const QString path = TestSupport::demoStore(m_dir.path(), 20000, 4);
         auto native = openStore(path);
         QVERIFY(native);
-        StoreMapping mapping;
-        mapping.events.table = TableName { {}, u"events"_s };
-        mapping.events.position = u"position"_s;
-        mapping.events.stream = u"(SELECT name FROM streams WHERE streams.stream_id = events.stream_id)"_s;
-        mapping.events.version = u"version"_s;
-        mapping.events.type = u"type"_s;
-        mapping.events.time = TimeField { u"time"_s, TimeUnit::Native };
-        mapping.events.id = u"event_id"_s;
-        mapping.events.data = PayloadField { u"data"_s, PayloadEncoding::Json };
-        mapping.events.metadata = PayloadField { u"metadata"_s, PayloadEncoding::Json };
-        SnapshotsMapping snapshots;
-        snapshots.table = TableName { {}, u"snapshots"_s };
-        snapshots.stream = u"(SELECT name FROM streams WHERE streams.stream_id = snapshots.stream_id)"_s;
-        snapshots.version = u"version"_s;
-        snapshots.time = TimeField { u"time"_s, TimeUnit::Native };
-        snapshots.data = PayloadField { u"state"_s, PayloadEncoding::Json };
-        mapping.snapshots = snapshots;
-        auto mapped = openMapped(path, mapping);
+        auto mapped = openMapped(path, TestSupport::nativeSchemaMapping());
         QVERIFY(mapped);
         const QString stream = (*native)->streams({ {}, u"account"_s, {}, 1 })->first().stream;
         const QList<EventFilter> filters {

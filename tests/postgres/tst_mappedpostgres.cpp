@@ -1,0 +1,149 @@
+#include <core/demo/postgresdemo.h>
+#include <core/dialects/mappedstore.h>
+#include <core/dialects/storeopener.h>
+#include <postgresserver.h>
+#include <storecomparison.h>
+#include <testsupport.h>
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace EventScope;
+using TestSupport::PostgresServer;
+
+// The declarative dialect on PostgreSQL: the native schema as a mapping reads like NativeStore, and a
+// home-grown table (a two-column stream, a bigserial order, epoch-ms and timestamptz times, jsonb payloads)
+// reads with exact values; not one row is written.
+class TestMappedPostgres : public QObject
+{
+    Q_OBJECT
+
+private:
+    PostgresServer m_server;
+    PostgresServer::Counters m_demoBefore;
+    PostgresServer::Counters m_homeBefore;
+
+    std::unique_ptr<EventStore> openMapped(const QString& database, const StoreMapping& mapping)
+    {
+        auto connection = openConnection(*StoreLocation::parse(m_server.uri(database)));
+        if (!connection)
+            return nullptr;
+        return std::make_unique<MappedStore>(std::move(connection).value(), mapping);
+    }
+
+    static StoreMapping homeGrownMapping(TimeField time)
+    {
+        StoreMapping mapping;
+        mapping.events.table = TableName { u"app"_s, u"event_store_entity"_s };
+        mapping.events.position = u"seq"_s;
+        mapping.events.stream = u"domain || '/' || identifier"_s;
+        mapping.events.category = u"domain"_s;
+        mapping.events.version = u"sequence"_s;
+        mapping.events.type = u"type"_s;
+        mapping.events.time = time;
+        mapping.events.id = u"id"_s;
+        mapping.events.data = PayloadField { u"payload"_s, PayloadEncoding::Json };
+        mapping.events.metadata = PayloadField { u"meta"_s, PayloadEncoding::Json };
+        return mapping;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (PostgresServer::disabledByEnvironment())
+            QSKIP("EVENTSCOPE_NO_POSTGRES=1");
+        QCOMPARE(m_server.start(), QString());
+        QCOMPARE(m_server.createDatabase(u"demo"_s), QString());
+        const auto written
+            = createDemoStoreInPostgres(*StoreLocation::parse(m_server.uri(u"demo"_s)), {}, DemoOptions { 20000, 4 });
+        QVERIFY2(written, written ? "" : qPrintable(written.error().message));
+        QCOMPARE(m_server.createDatabase(u"home"_s), QString());
+        QCOMPARE(
+            m_server.exec(u"CREATE SCHEMA app;"
+                          "CREATE TABLE app.event_store_entity (seq bigserial PRIMARY KEY, domain text,"
+                          " identifier text, sequence int, type text, created bigint, at timestamptz, id uuid,"
+                          " payload jsonb, meta jsonb);"
+                          "INSERT INTO app.event_store_entity (domain, identifier, sequence, type, created, at, id,"
+                          " payload, meta) VALUES"
+                          " ('orders', '1', 1, 'Placed', 1700000000000, '2023-11-14 22:13:20+00',"
+                          "  '6f1c0c2e-0000-4000-8000-000000000001', '{\"total\": 10}', '{\"user\": \"ana\"}'),"
+                          " ('orders', '2', 1, 'Placed', 1700000001000, '2023-11-14 22:13:21+00',"
+                          "  '6f1c0c2e-0000-4000-8000-000000000002', '{\"total\": 5}', NULL),"
+                          " ('orders', '1', 2, 'Paid', 1700000002500, '2023-11-14 22:13:22.5+00',"
+                          "  '6f1c0c2e-0000-4000-8000-000000000003', '{\"paid\": 10}', NULL);"
+                          "ANALYZE app.event_store_entity;"_s,
+                u"home"_s),
+            QString());
+        QTRY_COMPARE(m_server.otherSessions(u"demo"_s), 0);
+        QTRY_COMPARE(m_server.otherSessions(u"home"_s), 0);
+        m_demoBefore = m_server.counters(u"demo"_s);
+        m_homeBefore = m_server.counters(u"home"_s);
+    }
+
+    void cleanupTestCase()
+    {
+        if (PostgresServer::disabledByEnvironment())
+            return;
+        QVERIFY(m_server.counters(u"demo"_s).writesEqual(m_demoBefore));
+        QVERIFY(m_server.counters(u"home"_s).writesEqual(m_homeBefore));
+    }
+
+    void nativeSchemaAsMappingReadsLikeNativeStore()
+    {
+        auto native = openStore(m_server.uri(u"demo"_s));
+        QVERIFY(native);
+        auto mapped = openMapped(u"demo"_s, TestSupport::nativeSchemaMapping());
+        QVERIFY(mapped);
+        const QString stream = (*native)->streams({ {}, u"account"_s, {}, 1 })->first().stream;
+        const QList<EventFilter> filters {
+            {},
+            { stream, {}, {}, {}, {} },
+            { {}, u"cart"_s, {}, {}, {} },
+            { {}, {}, u"FundsDeposited"_s, {}, {} },
+            { {}, {}, {}, 1704067200000 + 3600000, 1704067200000 + 7200000 },
+        };
+        const QString difference = TestSupport::compareStores(**native, *mapped, filters, stream);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+    }
+
+    void homeGrownTableReadsExactly_data()
+    {
+        QTest::addColumn<TimeField>("time");
+        QTest::newRow("epoch-ms column") << TimeField { u"created"_s, TimeUnit::EpochMilliseconds };
+        QTest::newRow("timestamptz, native") << TimeField { u"at"_s, TimeUnit::Native };
+        QTest::newRow("bigint, native") << TimeField { u"created"_s, TimeUnit::Native };
+    }
+    void homeGrownTableReadsExactly()
+    {
+        QFETCH(TimeField, time);
+        auto store = openMapped(u"home"_s, homeGrownMapping(time));
+        QVERIFY(store);
+        const auto info = store->describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->events, 3);
+        QCOMPARE(info->streams, 2);
+        QCOMPARE(info->categories, 1);
+        QCOMPARE(*info->lastTimeMs, 1700000002500);
+        const auto streams = store->streams({ u"/1$"_s, {}, {}, {} });
+        QVERIFY(streams);
+        QCOMPARE(streams->size(), 1);
+        QCOMPARE(streams->first().stream, u"orders/1"_s);
+        QCOMPARE(streams->first().events, 2);
+        EventPageRequest request;
+        request.filter.stream = u"orders/1"_s;
+        request.direction = ReadDirection::Backward;
+        const auto page = store->readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(TestSupport::describeEvents(page->events),
+            (QStringList { u"3 orders/1 orders 2 Paid 1700000002500 6f1c0c2e-0000-4000-8000-000000000003 %1 "_s.arg(
+                               QString::fromLatin1(QByteArray("{\"paid\": 10}").toBase64())),
+                u"1 orders/1 orders 1 Placed 1700000000000 6f1c0c2e-0000-4000-8000-000000000001 %1 %2"_s.arg(
+                    QString::fromLatin1(QByteArray("{\"total\": 10}").toBase64()),
+                    QString::fromLatin1(QByteArray("{\"user\": \"ana\"}").toBase64())) }));
+        QCOMPARE(*store->keyAtTime({}, 1700000001000), 2);
+        QCOMPARE(*store->eventTypes(), (QStringList { u"Paid"_s, u"Placed"_s }));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMappedPostgres)
+#include "tst_mappedpostgres.moc"
