@@ -4,7 +4,6 @@
 #include "../model/streampattern.h"
 #include "sqlrowreader.h"
 
-#include <QMap>
 #include <QSet>
 #include <QUuid>
 
@@ -258,7 +257,7 @@ Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
     if (!query.pattern.isEmpty()) {
         match = patternCondition(query.pattern);
         if (!match)
-            return readAllStreams(query);
+            return readStreamsMatchedHere(query);
     }
     EventFilter filter;
     filter.category = query.category;
@@ -291,53 +290,13 @@ Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
     return result;
 }
 
-// Streams whose names match a pattern the database reads differently: listed in pages, matched here.
-Result<QList<StreamInfo>> MappedStore::readAllStreams(const StreamQuery& query)
-{
-    const StreamPattern pattern(query.pattern);
-    QList<StreamInfo> result;
-    StreamQuery page { {}, query.category, query.after, 1000 };
-    for (;;) {
-        auto streams = readStreams(page);
-        if (!streams)
-            return streams.error();
-        for (const StreamInfo& stream : std::as_const(*streams)) {
-            if (!pattern.matches(stream.stream))
-                continue;
-            result.append(stream);
-            if (query.limit && result.size() >= *query.limit)
-                return result;
-        }
-        if (streams->size() < *page.limit)
-            return result;
-        page.after = streams->constLast().stream;
-        if (connection().isInterrupted())
-            return StoreError::cancelled();
-    }
-}
-
 Result<QList<CategoryInfo>> MappedStore::readCategories(const CategoryQuery& query)
 {
     // Categories come from the streams, grouped here: a mapping has no table of categories to seek in.
     auto streams = readStreams(StreamQuery { query.pattern, {}, {}, {} });
     if (!streams)
         return streams.error();
-    QMap<QString, CategoryInfo> byName;
-    for (const StreamInfo& stream : std::as_const(*streams)) {
-        if (query.after && stream.category <= *query.after)
-            continue;
-        CategoryInfo& category = byName[stream.category];
-        category.category = stream.category;
-        category.streams.value += 1;
-        category.events.value += stream.events.value;
-    }
-    QList<CategoryInfo> result;
-    for (const CategoryInfo& category : std::as_const(byName)) {
-        if (query.limit && result.size() >= *query.limit)
-            break;
-        result.append(category);
-    }
-    return result;
+    return groupIntoCategories(*streams, query);
 }
 
 Result<QStringList> MappedStore::readEventTypes()

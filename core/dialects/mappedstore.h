@@ -53,7 +53,6 @@ private:
     QString orderKey(const EventFilter& filter) const;
     Conditions conditionsFor(const EventFilter& filter) const;
     std::optional<QString> patternCondition(const QString& pattern) const;
-    Result<QList<StreamInfo>> readAllStreams(const StreamQuery& query);
 
     StoreMapping m_mapping;
     QString m_eventTime; // the events' time in ms since the epoch, as SQL

@@ -5,7 +5,6 @@
 #include "nativeschema.h"
 #include "sqlrowreader.h"
 
-#include <QMap>
 #include <QUuid>
 #include <algorithm>
 
@@ -244,24 +243,10 @@ Result<QList<CategoryInfo>> NativeStore::readCategories(const CategoryQuery& que
         = query.pattern.isEmpty() ? std::optional(QString()) : patternCondition(query.pattern);
     if (!match) {
         // The backend reads this pattern differently: group the matching streams here.
-        auto streams = readStreamsMatchingHere(StreamQuery { query.pattern, {}, {}, {} });
+        auto streams = readStreamsMatchedHere(StreamQuery { query.pattern, {}, {}, {} });
         if (!streams)
             return streams.error();
-        QMap<QString, CategoryInfo> byName;
-        for (const StreamInfo& stream : *streams) {
-            if (query.after && stream.category <= *query.after)
-                continue;
-            CategoryInfo& category = byName[stream.category];
-            category.category = stream.category;
-            category.streams.value += 1;
-            category.events.value += stream.events.value;
-        }
-        for (const CategoryInfo& category : std::as_const(byName)) {
-            if (query.limit && result.size() >= *query.limit)
-                break;
-            result.append(category);
-        }
-        return result;
+        return groupIntoCategories(*streams, query);
     }
     QStringList conditions;
     QList<SqlValue> binds;
@@ -296,7 +281,7 @@ Result<QList<StreamInfo>> NativeStore::readStreams(const StreamQuery& query)
     if (!query.pattern.isEmpty()) {
         match = patternCondition(query.pattern);
         if (!match)
-            return readStreamsMatchingHere(query);
+            return readStreamsMatchedHere(query);
     }
     QStringList conditions;
     QList<SqlValue> binds;
@@ -330,32 +315,6 @@ Result<QList<StreamInfo>> NativeStore::readStreams(const StreamQuery& query)
     if (!status)
         return status.error();
     return result;
-}
-
-// Streams whose names match a pattern the database cannot match itself: read every stream of the query's
-// other conditions in name order, keyset pages of a thousand, and test each name here.
-Result<QList<StreamInfo>> NativeStore::readStreamsMatchingHere(const StreamQuery& query)
-{
-    const StreamPattern pattern(query.pattern);
-    QList<StreamInfo> result;
-    StreamQuery page { {}, query.category, query.after, 1000 };
-    for (;;) {
-        auto streams = readStreams(page);
-        if (!streams)
-            return streams.error();
-        for (const StreamInfo& stream : std::as_const(*streams)) {
-            if (!pattern.matches(stream.stream))
-                continue;
-            result.append(stream);
-            if (query.limit && result.size() >= *query.limit)
-                return result;
-        }
-        if (streams->size() < *page.limit)
-            return result;
-        page.after = streams->constLast().stream;
-        if (connection().isInterrupted())
-            return StoreError::cancelled();
-    }
 }
 
 Result<QStringList> NativeStore::readEventTypes()

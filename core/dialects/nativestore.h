@@ -66,7 +66,6 @@ private:
     Result<std::optional<qint64>> streamIdOf(const QString& name);
     Result<std::optional<qint64>> positionAtTime(qint64 timeMs);
     Result<CategorySize> categorySize(const QString& category);
-    Result<QList<StreamInfo>> readStreamsMatchingHere(const StreamQuery& query);
     Result<QList<CategoryInfo>> readCategoryNames(const CategoryQuery& query);
 
     QString m_schema;

@@ -3,6 +3,8 @@
 #include "../model/category.h"
 #include "../model/streampattern.h"
 
+#include <QMap>
+
 using namespace Qt::StringLiterals;
 
 namespace EventScope {
@@ -125,6 +127,50 @@ Result<QStringList> EventStore::explain(const SqlQuery& query)
 {
     const ReadScope scope(*m_connection);
     return m_connection->explain(query);
+}
+
+Result<QList<StreamInfo>> EventStore::readStreamsMatchedHere(const StreamQuery& query)
+{
+    const StreamPattern pattern(query.pattern);
+    QList<StreamInfo> result;
+    StreamQuery page { {}, query.category, query.after, 1000 };
+    for (;;) {
+        auto streams = readStreams(page);
+        if (!streams)
+            return streams.error();
+        for (const StreamInfo& stream : std::as_const(*streams)) {
+            if (!pattern.matches(stream.stream))
+                continue;
+            result.append(stream);
+            if (query.limit && result.size() >= *query.limit)
+                return result;
+        }
+        if (streams->size() < *page.limit)
+            return result;
+        page.after = streams->constLast().stream;
+        if (m_connection->isInterrupted())
+            return StoreError::cancelled();
+    }
+}
+
+QList<CategoryInfo> EventStore::groupIntoCategories(const QList<StreamInfo>& streams, const CategoryQuery& query)
+{
+    QMap<QString, CategoryInfo> byName;
+    for (const StreamInfo& stream : streams) {
+        if (query.after && stream.category <= *query.after)
+            continue;
+        CategoryInfo& category = byName[stream.category];
+        category.category = stream.category;
+        category.streams.value += 1;
+        category.events.value += stream.events.value;
+    }
+    QList<CategoryInfo> result;
+    for (const CategoryInfo& category : std::as_const(byName)) {
+        if (query.limit && result.size() >= *query.limit)
+            break;
+        result.append(category);
+    }
+    return result;
 }
 
 void EventStore::interrupt()

@@ -76,6 +76,12 @@ public:
 protected:
     Connection& connection() const { return *m_connection; }
 
+    // For a pattern the database cannot match itself: the streams of `query` without it, read in keyset pages
+    // of a thousand through readStreams(), each name matched here.
+    Result<QList<StreamInfo>> readStreamsMatchedHere(const StreamQuery& query);
+    // Categories made from a list of streams (their names, stream and event counts), for `query`'s page.
+    static QList<CategoryInfo> groupIntoCategories(const QList<StreamInfo>& streams, const CategoryQuery& query);
+
     virtual Result<StoreInfo> readInfo() = 0;
     virtual Result<QList<CategoryInfo>> readCategories(const CategoryQuery& query) = 0;
     virtual Result<QList<StreamInfo>> readStreams(const StreamQuery& query) = 0;

@@ -2,8 +2,8 @@
 
 #include <testsupport.h>
 
-#include <core/model/category.h>
 #include <core/dialects/storeopener.h>
+#include <core/model/category.h>
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 #include "sqlitefile.h"
 
+#include <core/dialects/storeopener.h>
 #include <core/store/sqlite/readonlyvfs.h>
 #include <core/store/sqlite/sqlitedatabase.h>
 #include <core/store/sqlite/sqlitestatement.h>
-#include <core/dialects/storeopener.h>
 #include <testsupport.h>
 
 #include <QCoreApplication>

@@ -3,6 +3,7 @@
 #include <core/dialects/sqlrowreader.h>
 #include <core/dialects/storeopener.h>
 #include <postgresserver.h>
+#include <storecomparison.h>
 #include <testsupport.h>
 
 #include <QProcess>
@@ -18,20 +19,6 @@ namespace {
 
 constexpr qint64 kEvents = 100000;
 constexpr quint64 kSeed = 5;
-
-QStringList describeEvents(const QList<Event>& events)
-{
-    QStringList lines;
-    for (const Event& e : events)
-        lines.append(
-            u"%1 %2 %3 %4 %5 %6 %7 %8 %9"_s.arg(e.position)
-                .arg(e.stream, e.category)
-                .arg(e.version)
-                .arg(e.type)
-                .arg(e.timeMs)
-                .arg(e.id, QString::fromLatin1(e.data.toBase64()), QString::fromLatin1(e.metadata.toBase64())));
-    return lines;
-}
 
 } // namespace
 
@@ -195,7 +182,7 @@ private slots:
                 const auto expected = m_sqlite->readEvents(page(filter, direction, start, 97));
                 const auto actual = m_postgres->readEvents(page(filter, direction, start, 97));
                 QVERIFY2(actual, actual ? "" : qPrintable(actual.error().message));
-                QCOMPARE(describeEvents(actual->events), describeEvents(expected->events));
+                QCOMPARE(TestSupport::describeEvents(actual->events), TestSupport::describeEvents(expected->events));
                 QCOMPARE(actual->reachedEnd, expected->reachedEnd);
                 if (expected->events.isEmpty())
                     break;

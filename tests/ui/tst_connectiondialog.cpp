@@ -345,8 +345,7 @@ private slots:
         Ui::paste(ui.connectionString, m_demoStore);
         QTest::mouseClick(ui.test, Qt::LeftButton);
         QTRY_COMPARE(finished.size(), 1);
-        const QString expected
-            = u"Connected: EventScope native schema (tables events and streams)"_s;
+        const QString expected = u"Connected: EventScope native schema (tables events and streams)"_s;
         QCOMPARE(ui.status->text(), expected);
         QCOMPARE(finished.constFirst().at(0).toBool(), true);
         QCOMPARE(finished.constFirst().at(1).toString(), expected);

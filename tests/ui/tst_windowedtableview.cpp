@@ -5,9 +5,9 @@
 #include <ui/browse/eventtablepanel.h>
 #include <ui/browse/windowedtableview.h>
 
+#include <core/dialects/storeopener.h>
 #include <core/models/eventtablemodel.h>
 #include <core/models/windowproxymodel.h>
-#include <core/dialects/storeopener.h>
 #include <testsupport.h>
 
 #include <QAbstractItemModelTester>
