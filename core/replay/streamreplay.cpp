@@ -48,7 +48,16 @@ StreamReplay::~StreamReplay() = default;
 Result<StreamReplay::Point> StreamReplay::load(
     EventStore& store, const QString& stream, const QString& script, const QString& fileName)
 {
-    m_engine = std::make_unique<ProjectionEngine>(m_limits);
+    // The same script again (`find` loads every stream of a category in turn): keep the compiled engine, which
+    // saves a QJSEngine and a compile per stream.
+    const bool reuse = m_engine && m_engine->isCompiled() && script == m_script && fileName == m_fileName;
+    if (reuse) {
+        m_engine->resetState();
+    } else {
+        m_engine = std::make_unique<ProjectionEngine>(m_limits);
+        m_script = script;
+        m_fileName = fileName;
+    }
     m_stream = stream;
     m_events.clear();
     m_checkpoints.clear();
@@ -56,7 +65,7 @@ Result<StreamReplay::Point> StreamReplay::load(
     m_fault.reset();
     m_foldable = 0;
     m_engineAt = 0;
-    if (auto fault = m_engine->compile(script, fileName)) {
+    if (auto fault = reuse ? std::nullopt : m_engine->compile(script, fileName)) {
         m_fault = fault;
         return Point { 0, std::nullopt, fault };
     }
@@ -241,6 +250,7 @@ StreamReplay::Found StreamReplay::findFirst(const QString& predicate)
     }
     if (auto fault = m_engine->setPredicate(predicate, u"--where"_s)) {
         found.fault = fault;
+        found.badPredicate = true;
         return found;
     }
     for (qint64 count = 1; count <= m_foldable; ++count) {

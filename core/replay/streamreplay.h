@@ -70,6 +70,7 @@ public:
     {
         std::optional<qint64> count;
         std::optional<ProjectionFault> fault; // of the projection or of the predicate
+        bool badPredicate = false; // the fault is the predicate's: it does not compile or is not a function
     };
 
     // `checkpointInterval` other than the default is for tests (checkpoints in short streams).
@@ -129,6 +130,8 @@ private:
     ProjectionEngine::Limits m_limits;
     qint64 m_interval = kCheckpointInterval;
     std::unique_ptr<ProjectionEngine> m_engine;
+    QString m_script;
+    QString m_fileName;
     QString m_stream;
     QString m_partition; // the state that follows the stream: the stream's name, or "" for the root
     QList<Event> m_events;

@@ -233,6 +233,7 @@ private slots:
     {
         const QString script = readText(projectionFile(u"account.projection.js"_s));
         int found = 0, notFound = 0;
+        StreamReplay replay({}, 16);
         for (const QString& stream : streamsOf(u"account"_s).mid(0, 40)) {
             const QList<Event> events = streamEvents(stream);
             const QList<std::optional<QByteArray>> oracle = oracleStates(u"account.projection.js"_s, stream, events);
@@ -241,7 +242,7 @@ private slots:
                 if (parsed(oracle.at(count)).toObject().value(u"balance"_s).toDouble() < 0)
                     expected = count;
             }
-            StreamReplay replay({}, 16);
+            // One replay for every stream: load() reuses the compiled engine, and must start each stream afresh.
             QVERIFY(replay.load(*m_opened, stream, script, u"a.js"_s).ok());
             const StreamReplay::Found first = replay.findFirst(u"s => s.balance < 0"_s);
             QVERIFY(!first.fault);
@@ -260,12 +261,14 @@ private slots:
         const StreamReplay::Found notAFunction = replay.findFirst(u"42"_s);
         QVERIFY(notAFunction.fault);
         QVERIFY(notAFunction.fault->message.contains(u"not a function"_s));
+        QVERIFY(notAFunction.badPredicate);
         const StreamReplay::Found syntax = replay.findFirst(u"s => s.balance <"_s);
         QVERIFY(syntax.fault);
         QVERIFY(syntax.fault->message.contains(u"SyntaxError"_s));
         const StreamReplay::Found throws = replay.findFirst(u"s => s.nothing.here"_s);
         QVERIFY(throws.fault);
         QVERIFY(throws.fault->message.contains(u"TypeError"_s));
+        QVERIFY(!throws.badPredicate);
         QCOMPARE(throws.fault->event->version, streamEvents(stream).first().version);
         // The engine is still usable after a predicate's fault.
         QVERIFY(!replay.findFirst(u"s => s.transactions >= 1"_s).fault);
