@@ -204,13 +204,14 @@ int runFind(const CommandLine& arguments)
     for (const StreamInfo& info : *streams) {
         if (output.failed())
             break;
-        const Result<StreamReplay::Point> loaded
-            = replay.load(*store, info.stream, script, arguments.value(u"projection"_s));
-        if (!loaded)
-            return storeFailure(loaded.error());
+        // One pass per stream, stopping where the predicate first holds.
+        const Result<StreamReplay::Found> searched
+            = replay.loadUntil(*store, info.stream, script, arguments.value(u"projection"_s), predicate);
+        if (!searched)
+            return storeFailure(searched.error());
+        const StreamReplay::Found& first = *searched;
         if (!replay.engine().isCompiled())
-            return projectionFault(output, *loaded->fault);
-        const StreamReplay::Found first = replay.findFirst(predicate);
+            return projectionFault(output, *first.fault);
         if (first.badPredicate) {
             output.finish();
             return usageError(command, u"--where: "_s + first.fault->message);

@@ -48,6 +48,24 @@ StreamReplay::~StreamReplay() = default;
 Result<StreamReplay::Point> StreamReplay::load(
     EventStore& store, const QString& stream, const QString& script, const QString& fileName)
 {
+    return loadStream(store, stream, script, fileName, nullptr, nullptr);
+}
+
+Result<StreamReplay::Found> StreamReplay::loadUntil(
+    EventStore& store, const QString& stream, const QString& script, const QString& fileName, const QString& predicate)
+{
+    Found found;
+    const Result<Point> loaded = loadStream(store, stream, script, fileName, &predicate, &found);
+    if (!loaded)
+        return loaded.error();
+    if (!found.count && !found.fault)
+        found.fault = loaded->fault;
+    return found;
+}
+
+Result<StreamReplay::Point> StreamReplay::loadStream(EventStore& store, const QString& stream, const QString& script,
+    const QString& fileName, const QString* predicate, Found* found)
+{
     // The same script again (`find` loads every stream of a category in turn): keep the compiled engine, which
     // saves a QJSEngine and a compile per stream.
     const bool reuse = m_engine && m_engine->isCompiled() && script == m_script && fileName == m_fileName;
@@ -76,6 +94,13 @@ Result<StreamReplay::Point> StreamReplay::load(
             u"'%1' partitions by its own key (partitionBy): time travel follows one state per stream, use "
             "foreachStream() or a reducer"_s.arg(fileName));
     m_partition = perStream ? stream : QString();
+    if (predicate) {
+        if (auto fault = m_engine->setPredicate(*predicate, u"--where"_s)) {
+            found->fault = fault;
+            found->badPredicate = true;
+            return Point { 0, std::nullopt, std::nullopt };
+        }
+    }
 
     ProjectionEventReader reader(store, definition, ProjectionScope { stream, {} });
     m_checkpoints.push_back(std::nullopt);
@@ -102,6 +127,21 @@ Result<StreamReplay::Point> StreamReplay::load(
         if (m_foldable % m_interval == 0) {
             m_checkpoints.push_back(currentState());
             m_sharedCheckpoints.push_back(definition.biState ? m_engine->sharedStateJson() : std::nullopt);
+        }
+        if (predicate) {
+            const std::optional<QByteArray> state = currentState();
+            if (!state)
+                continue;
+            const std::variant<bool, ProjectionFault> held = m_engine->testPredicate(state);
+            if (const auto* fault = std::get_if<ProjectionFault>(&held)) {
+                found->fault = *fault;
+                found->fault->event = ProjectionFault::EventRef { stream, m_events.last().version };
+                break;
+            }
+            if (std::get<bool>(held)) {
+                found->count = m_foldable;
+                break;
+            }
         }
     }
     return Point { m_foldable, currentState(), m_fault };

@@ -85,6 +85,12 @@ public:
     // On success the returned point is the end of the stream, or where the projection faulted.
     Result<Point> load(EventStore& store, const QString& stream, const QString& script, const QString& fileName);
 
+    // load() and findFirst() in one pass, for searching many streams: the predicate is tested after each event as
+    // it is folded, and reading stops where it first holds (events() ends with that event). A predicate that does
+    // not compile is `badPredicate`; a compile fault of the projection is the fault with no count.
+    Result<Found> loadUntil(EventStore& store, const QString& stream, const QString& script, const QString& fileName,
+        const QString& predicate);
+
     const QString& stream() const { return m_stream; }
     const QList<Event>& events() const { return m_events; }
     qint64 eventCount() const { return m_events.size(); }
@@ -123,6 +129,8 @@ public:
     Found findFirst(const QString& predicate);
 
 private:
+    Result<Point> loadStream(EventStore& store, const QString& stream, const QString& script, const QString& fileName,
+        const QString* predicate, Found* found);
     void restore(qint64 checkpoint);
     std::optional<ProjectionFault> foldTo(qint64 count);
     std::optional<QByteArray> currentState() const;

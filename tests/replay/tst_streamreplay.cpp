@@ -247,6 +247,14 @@ private slots:
             const StreamReplay::Found first = replay.findFirst(u"s => s.balance < 0"_s);
             QVERIFY(!first.fault);
             QCOMPARE(first.count, expected);
+            // The one-pass form stops reading there.
+            StreamReplay once({}, 16);
+            const Result<StreamReplay::Found> searched
+                = once.loadUntil(*m_opened, stream, script, u"a.js"_s, u"s => s.balance < 0"_s);
+            QVERIFY(searched.ok());
+            QVERIFY(!searched->fault);
+            QCOMPARE(searched->count, expected);
+            QCOMPARE(once.eventCount(), expected ? *expected : events.size());
             (expected ? found : notFound) += 1;
         }
         QVERIFY(found > 0);
@@ -270,6 +278,16 @@ private slots:
         QVERIFY(throws.fault->message.contains(u"TypeError"_s));
         QVERIFY(!throws.badPredicate);
         QCOMPARE(throws.fault->event->version, streamEvents(stream).first().version);
+        const Result<StreamReplay::Found> bad = StreamReplay().loadUntil(
+            *m_opened, stream, readText(projectionFile(u"account.projection.js"_s)), u"a.js"_s, u"s => s.balance <"_s);
+        QVERIFY(bad.ok());
+        QVERIFY(bad->badPredicate);
+        const Result<StreamReplay::Found> thrown = StreamReplay().loadUntil(*m_opened, stream,
+            readText(projectionFile(u"account.projection.js"_s)), u"a.js"_s, u"s => s.nothing.here"_s);
+        QVERIFY(thrown.ok());
+        QVERIFY(!thrown->badPredicate);
+        QVERIFY(thrown->fault->message.contains(u"TypeError"_s));
+        QCOMPARE(thrown->fault->event->version, streamEvents(stream).first().version);
         // The engine is still usable after a predicate's fault.
         QVERIFY(!replay.findFirst(u"s => s.transactions >= 1"_s).fault);
     }
@@ -314,11 +332,22 @@ private slots:
         QVERIFY(changes.ok());
         QVERIFY(changes->fault);
         QVERIFY(changes->diff.changes.isEmpty());
-        // Find-first stops at the fault when the predicate never held before it.
+        // Find-first stops at the fault when the predicate never held before it, and finds what held before it.
         const StreamReplay::Found found = replay.findFirst(u"s => s.n > 5"_s);
         QVERIFY(!found.count);
         QVERIFY(found.fault);
         QCOMPARE(found.fault->message, u"Error: third"_s);
+        const Result<StreamReplay::Found> searched
+            = StreamReplay().loadUntil(*m_opened, stream, script, u"fault.js"_s, u"s => s.n > 5"_s);
+        QVERIFY(searched.ok());
+        QVERIFY(!searched->count);
+        QCOMPARE(searched->fault->message, u"Error: third"_s);
+        const Result<StreamReplay::Found> before
+            = StreamReplay().loadUntil(*m_opened, stream, script, u"fault.js"_s, u"s => s.n == 2"_s);
+        QVERIFY(before.ok());
+        QVERIFY(!before->fault);
+        QVERIFY(before->count && *before->count < faultIndex);
+        QCOMPARE(replay.findFirst(u"s => s.n == 2"_s).count, before->count);
     }
 
     void compileFaultAndPartitionByAreRefused()
