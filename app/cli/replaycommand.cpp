@@ -252,9 +252,10 @@ Command replayCommand()
 {
     return {
         { u"replay"_s, { u"STORE"_s },
-            u"Fold one stream through a projection and print its state at a point (default: the end):\n"
-            "the state of the stream's partition (a reducer's state). With --diff, first what each event\n"
-            "up to that point changed. Exit code 4 when the projection faults before that point."_s,
+            u"Fold one stream through a projection and print its state at a version, position or time.\n"
+            "The state is the stream's partition's (a reducer's state); the default point is the end.\n"
+            "With --diff, first what each event up to that point changed. Exit code 4 when the projection\n"
+            "faults before that point."_s,
             {
                 { u"stream"_s, u"S"_s, u"The stream to replay (required)."_s },
                 { u"projection"_s, u"FILE"_s, u"The projection or {init, apply} reducer (required)."_s },
@@ -272,9 +273,9 @@ Command replayCommand()
 Command findWhereCommand()
 {
     return { { u"find"_s, { u"STORE"_s },
-                 u"For each stream of a category, the first event after which a JavaScript predicate over the\n"
-                 "projection's state holds (--where 's => s.balance < 0'). Exit code 4 when the projection or the\n"
-                 "predicate faults."_s,
+                 u"Find in each stream of a category the first event after which a JS predicate holds.\n"
+                 "The predicate is a function of the projection's state (--where 's => s.balance < 0').\n"
+                 "Exit code 4 when the projection or the predicate faults."_s,
                  {
                      { u"category"_s, u"C"_s, u"The streams to search (required)."_s },
                      { u"projection"_s, u"FILE"_s, u"The projection or {init, apply} reducer (required)."_s },
