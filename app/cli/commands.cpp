@@ -12,7 +12,7 @@ namespace EventScope::Cli {
 const QList<Command>& commands()
 {
     static const QList<Command> all { infoCommand(), streamsCommand(), eventsCommand(), projectCommand(),
-        demoCommand() };
+        replayCommand(), findWhereCommand(), demoCommand() };
     return all;
 }
 

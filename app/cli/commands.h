@@ -24,6 +24,8 @@ Command streamsCommand();
 Command eventsCommand();
 Command demoCommand();
 Command projectCommand();
+Command replayCommand();
+Command findWhereCommand(); // `find`
 
 // Prints the message and a hint to the command's help on stderr; returns kExitUsage.
 int usageError(const QString& command, const QString& message);

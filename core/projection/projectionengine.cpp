@@ -200,6 +200,54 @@ std::optional<ProjectionFault> ProjectionEngine::process(const Event& event)
     return std::nullopt;
 }
 
+std::optional<ProjectionFault> ProjectionEngine::setPredicate(const QString& source, const QString& fileName)
+{
+    m_predicate.reset();
+    m_predicateFileName = fileName;
+    // Parenthesised so that `function (s) {...}` is an expression; a newline before the closing parenthesis so a
+    // trailing // comment does not swallow it.
+    m_watchdog->callStarted(m_limits.compileBudget);
+    const QJSValue value = m_engine->evaluate(u"("_s + source + u"\n)"_s, fileName);
+    const auto reason = m_watchdog->callFinished();
+    if (value.isError() || reason != ProjectionWatchdog::Reason::None) {
+        std::optional<ProjectionFault> fault = faultFrom(value, nullptr, int(reason));
+        fault->fileName = fileName;
+        fault->line = value.property(u"lineNumber"_s).toInt() > 0
+            ? std::optional<int>(value.property(u"lineNumber"_s).toInt())
+            : std::nullopt;
+        return fault;
+    }
+    if (!value.isCallable())
+        return ProjectionFault { ProjectionFault::Kind::Script,
+            u"The predicate is not a function (write it as s => s.balance < 0)"_s, std::nullopt, std::nullopt,
+            fileName };
+    m_predicate = std::make_unique<QJSValue>(value);
+    return std::nullopt;
+}
+
+std::variant<bool, ProjectionFault> ProjectionEngine::testPredicate(const std::optional<QByteArray>& stateJson)
+{
+    if (!m_predicate)
+        return ProjectionFault { ProjectionFault::Kind::Script, u"No predicate was set"_s, std::nullopt, std::nullopt,
+            m_predicateFileName };
+    QJSValue state(QJSValue::NullValue);
+    if (stateJson) {
+        if (auto built = m_builder->build(*stateJson))
+            state = std::move(*built);
+    }
+    m_watchdog->callStarted(m_limits.callBudget);
+    const QJSValue outcome = m_predicate->call({ state });
+    const auto reason = m_watchdog->callFinished();
+    if (outcome.isError() || reason != ProjectionWatchdog::Reason::None) {
+        ProjectionFault fault = *faultFrom(outcome, nullptr, int(reason));
+        fault.fileName = m_predicateFileName;
+        const int line = outcome.property(u"lineNumber"_s).toInt();
+        fault.line = line > 0 ? std::optional<int>(line) : std::nullopt;
+        return fault;
+    }
+    return outcome.toBool();
+}
+
 std::optional<ProjectionFault> ProjectionEngine::faultFrom(const QJSValue& error, const Event* event, int reason)
 {
     ProjectionFault fault;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <variant>
 
 class QJSEngine;
 class QJSValue;
@@ -74,6 +75,13 @@ public:
     // Forgets every state, result, emitted event and log line; the compiled definition stays.
     void resetState();
 
+    // Time travel's "find first where": a JavaScript function of a state (`s => s.balance < 0`), compiled in this
+    // engine beside the projection. `fileName` names it in faults. Replaces the previous predicate.
+    std::optional<ProjectionFault> setPredicate(const QString& source, const QString& fileName);
+    // Calls the predicate on a state given as JSON text (nullopt: null) under the call budget: whether the result
+    // is truthy, or the fault when it threw or ran too long.
+    std::variant<bool, ProjectionFault> testPredicate(const std::optional<QByteArray>& stateJson);
+
     // What the script emitted and logged since the last take, in order.
     QList<EmittedEvent> takeEmitted();
     QStringList takeLog();
@@ -89,6 +97,8 @@ private:
     std::unique_ptr<ScriptValueBuilder> m_builder;
     std::unique_ptr<QJSValue> m_api;
     std::unique_ptr<QJSValue> m_processFunction;
+    std::unique_ptr<QJSValue> m_predicate;
+    QString m_predicateFileName;
     ProjectionDefinition m_definition;
     QString m_script;
     QString m_fileName;
