@@ -276,6 +276,9 @@ void MainWindow::openLocation(const StoreLocation& location, const QString& type
                 showError(tr("Cannot open store"), opened.error().message);
                 return;
             }
+            // However it was given (a URI, the dialog, the prompt), a password that worked serves Reload too.
+            if (!password.isEmpty())
+                m_passwords->keepForSession(location, password);
             adoptStore(path, probe);
         });
 }
