@@ -323,24 +323,10 @@ Result<std::optional<DenseKeys>> MappedStore::readDenseKeys(const EventFilter& f
         || !filter.category.isEmpty())
         return std::optional<DenseKeys>();
     const Conditions c = conditionsFor(filter);
-    std::optional<DenseKeys> dense;
-    const Status status = forEachRow(connection(),
+    return denseKeysFrom(connection(),
         SqlQuery { u"SELECT min(%1), max(%1), count(*) FROM %2%3"_s.arg(
                        m_mapping.events.version, table(m_mapping.events.table), c.where()),
-            c.binds },
-        [&dense](const SqlRows& row) {
-            if (row.isNull(0)) {
-                dense = DenseKeys { 0, 0 };
-                return false;
-            }
-            const qint64 first = row.int64(0), last = row.int64(1), count = row.int64(2);
-            if (last - first + 1 == count)
-                dense = DenseKeys { first, count };
-            return false;
-        });
-    if (!status)
-        return status.error();
-    return dense;
+            c.binds });
 }
 
 Result<qint64> MappedStore::readKeys(const EventFilter& filter, int stride, const KeyScanSink& sink)

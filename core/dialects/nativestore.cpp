@@ -547,20 +547,7 @@ Result<std::optional<DenseKeys>> NativeStore::readDenseKeys(const EventFilter& f
                                events, table("streams")),
             { **streamId, **streamId, **streamId } };
     }
-    std::optional<DenseKeys> dense;
-    const Status status = forEachRow(connection(), query, [&dense](const SqlRows& row) {
-        if (row.isNull(0)) {
-            dense = DenseKeys { 0, 0 };
-            return false;
-        }
-        const qint64 first = row.int64(0), last = row.int64(1), count = row.int64(2);
-        if (last - first + 1 == count)
-            dense = DenseKeys { first, count };
-        return false;
-    });
-    if (!status)
-        return status.error();
-    return dense;
+    return denseKeysFrom(connection(), query);
 }
 
 Result<std::optional<SqlQuery>> NativeStore::scanKeysQuery(const EventFilter& filter)

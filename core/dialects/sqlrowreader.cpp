@@ -63,6 +63,24 @@ Result<qint64> scanKeyAnchors(Connection& connection, const SqlQuery& keys, int 
     return rows;
 }
 
+Result<std::optional<DenseKeys>> denseKeysFrom(Connection& connection, const SqlQuery& firstLastCount)
+{
+    std::optional<DenseKeys> dense;
+    const Status status = forEachRow(connection, firstLastCount, [&dense](const SqlRows& row) {
+        if (row.isNull(0)) {
+            dense = DenseKeys { 0, 0 };
+            return false;
+        }
+        const qint64 first = row.int64(0), last = row.int64(1), count = row.int64(2);
+        if (last - first + 1 == count)
+            dense = DenseKeys { first, count };
+        return false;
+    });
+    if (!status)
+        return status.error();
+    return dense;
+}
+
 Result<std::optional<qint64>> firstInt(Connection& connection, const SqlQuery& query)
 {
     std::optional<qint64> value;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../model/eventquery.h"
 #include "../store/connection.h"
 
 #include <functional>
@@ -20,6 +21,10 @@ Status forEachRow(Connection& connection, const SqlQuery& query, const std::func
 SqlQuery serverKeyAnchors(const SqlQuery& keys, int stride);
 Result<qint64> scanKeyAnchors(Connection& connection, const SqlQuery& keys, int stride,
     const std::function<bool(const QList<qint64>& anchors, qint64 rowsSoFar)>& sink);
+
+// Runs a query whose one row is (first key, last key, number of rows) and says whether the keys are contiguous:
+// DenseKeys when last - first + 1 equals the count, {0, 0} when there are no rows, nullopt when keys have gaps.
+Result<std::optional<DenseKeys>> denseKeysFrom(Connection& connection, const SqlQuery& firstLastCount);
 
 // The first column of the first row; nullopt when there is no row or it is NULL.
 Result<std::optional<qint64>> firstInt(Connection& connection, const SqlQuery& query);
