@@ -2,6 +2,7 @@
 
 #include "../store/eventstore.h"
 
+#include <QList>
 #include <functional>
 #include <memory>
 
@@ -15,7 +16,14 @@ struct DialectMatch
     QString dialect; // the dialect's name, as `eventscope-cli dialects` lists it
     int confidence = 0; // 100: the store's own marker; lower: the tables and columns fit
     QString description; // what was found, for `info` ("tables events and streams in schema public")
+    // Which store of the database this is, when one database can hold several (a schema, an application's
+    // table prefix): what `--store-name` and OpenOptions::storeName pick. Empty when there is only ever one.
+    QString storeName;
     std::function<std::unique_ptr<EventStore>(std::unique_ptr<Connection>)> open;
 };
+
+// A dialect's detector: every store of that dialect it finds in the database, best first; empty when none.
+// It reads only the catalog and small marker tables, and ends its read.
+using DialectDetector = QList<DialectMatch> (*)(Connection&);
 
 } // namespace EventScope

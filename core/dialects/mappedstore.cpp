@@ -23,14 +23,19 @@ QString escapedLike(QString text)
     return text.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
 }
 
-QStringList integerColumns(Connection& connection, const TableName& table)
+// The integer columns of `table`, by name and as `alias.name`, so that a native time column that counts
+// milliseconds is recognised however the mapping writes it.
+QStringList integerColumns(Connection& connection, const TableName& table, const QString& alias)
 {
     QStringList names;
     if (const auto columns = connection.columns(table)) {
         for (const ColumnInfo& column : *columns) {
             const QString type = column.type.toLower();
-            if (type.contains(u"int"_s) || type == u"numeric"_s)
+            if (type.contains(u"int"_s) || type == u"numeric"_s) {
                 names.append(column.name);
+                if (!alias.isEmpty())
+                    names.append(alias + u'.' + column.name);
+            }
         }
     }
     return names;
@@ -42,10 +47,12 @@ MappedStore::MappedStore(std::unique_ptr<Connection> connection, StoreMapping ma
     : EventStore(std::move(connection))
     , m_mapping(std::move(mapping))
 {
-    m_eventTime = timeMs(m_mapping.events.time, integerColumns(this->connection(), m_mapping.events.table));
-    if (m_mapping.snapshots)
-        m_snapshotTime
-            = timeMs(m_mapping.snapshots->time, integerColumns(this->connection(), m_mapping.snapshots->table));
+    const EventsMapping& e = m_mapping.events;
+    m_eventTime = timeMs(e.time, integerColumns(this->connection(), e.table, e.alias));
+    if (const auto& s = m_mapping.snapshots)
+        m_snapshotTime = timeMs(s->time, integerColumns(this->connection(), s->table, s->alias));
+    if (const auto& s = m_mapping.streams; s && !s->lastTime.expression.isEmpty())
+        m_streamTime = timeMs(s->lastTime, integerColumns(this->connection(), s->table, s->alias));
     this->connection().endRead();
 }
 
@@ -55,6 +62,21 @@ QString MappedStore::table(const TableName& name) const
 {
     return name.schema.isEmpty() ? quotedIdentifier(name.name)
                                  : quotedIdentifier(name.schema) + u'.' + quotedIdentifier(name.name);
+}
+
+QString MappedStore::from(const TableName& name, const QString& alias, const QString& joins) const
+{
+    QString sql = table(name);
+    if (!alias.isEmpty())
+        sql += u" AS "_s + alias;
+    if (!joins.isEmpty())
+        sql += u' ' + joins;
+    return sql;
+}
+
+QString MappedStore::eventsFrom() const
+{
+    return from(m_mapping.events.table, m_mapping.events.alias, m_mapping.events.joins);
 }
 
 // The time as milliseconds since the Unix epoch, in SQL, so that time filters run in the database.
@@ -93,9 +115,9 @@ QString MappedStore::orderKey(const EventFilter& filter) const
         + u')';
 }
 
-std::optional<QString> MappedStore::patternCondition(const QString& pattern) const
+std::optional<QString> MappedStore::patternCondition(const QString& expression, const QString& pattern) const
 {
-    const QString stream = u'(' + m_mapping.events.stream + u')';
+    const QString stream = u'(' + expression + u')';
     if (isSqlite())
         return stream + u" REGEXP ?"_s;
     if (StreamPattern(pattern).postgresForm())
@@ -161,7 +183,7 @@ SqlQuery MappedStore::readEventsQuery(const EventPageRequest& request) const
     QStringList columns { e.position, e.stream, orNull(e.category), e.version, e.type, m_eventTime, id, idIsBlob,
         orNull(e.data.expression), orNull(e.metadata.expression) };
     const QString sql = u"SELECT %1 FROM %2%3 ORDER BY %4 %5 LIMIT ?"_s.arg(
-        columns.join(u", "_s), table(e.table), c.where(), key, forward ? u"ASC"_s : u"DESC"_s);
+        columns.join(u", "_s), eventsFrom(), c.where(), key, forward ? u"ASC"_s : u"DESC"_s);
     c.binds.append(qint64(request.limit));
     return SqlQuery { sql, c.binds, request.limit };
 }
@@ -211,7 +233,7 @@ Result<StoreInfo> MappedStore::readInfo()
     const QString categories = e.category.isEmpty() ? u"0"_s : u"count(DISTINCT %1)"_s.arg(e.category);
     Status status = forEachRow(connection(),
         SqlQuery { u"SELECT count(*), count(DISTINCT %1), %2, min(%3), max(%3), min(%4), max(%4) FROM %5%6"_s.arg(
-                       e.stream, categories, m_eventTime, e.position, table(e.table), c.where()),
+                       e.stream, categories, m_eventTime, e.position, eventsFrom(), c.where()),
             c.binds },
         [&info](const SqlRows& row) {
             info.events = row.int64(0);
@@ -231,7 +253,7 @@ Result<StoreInfo> MappedStore::readInfo()
         // The category rule runs here, over the distinct stream names.
         QSet<QString> names;
         status = forEachRow(connection(),
-            SqlQuery { u"SELECT DISTINCT %1 FROM %2%3"_s.arg(e.stream, table(e.table), c.where()), c.binds },
+            SqlQuery { u"SELECT DISTINCT %1 FROM %2%3"_s.arg(e.stream, eventsFrom(), c.where()), c.binds },
             [this, &names](const SqlRows& row) {
                 names.insert(categoryOf(row.text(0)));
                 return true;
@@ -240,9 +262,10 @@ Result<StoreInfo> MappedStore::readInfo()
             return status.error();
         info.categories = names.size();
     }
-    if (m_mapping.snapshots) {
-        const auto count = firstInt(
-            connection(), SqlQuery { u"SELECT count(*) FROM %1"_s.arg(table(m_mapping.snapshots->table)), {} });
+    if (const auto& s = m_mapping.snapshots) {
+        const QString where = s->where.isEmpty() ? QString() : u" WHERE "_s + s->where;
+        const auto count = firstInt(connection(),
+            SqlQuery { u"SELECT count(*) FROM %1%2"_s.arg(from(s->table, s->alias, s->joins), where), {} });
         if (!count)
             return count.error();
         info.snapshots = count->value_or(0);
@@ -255,10 +278,12 @@ Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
     const EventsMapping& e = m_mapping.events;
     std::optional<QString> match;
     if (!query.pattern.isEmpty()) {
-        match = patternCondition(query.pattern);
+        match = patternCondition(m_mapping.streams ? m_mapping.streams->name : e.stream, query.pattern);
         if (!match)
             return readStreamsMatchedHere(query);
     }
+    if (m_mapping.streams)
+        return readStreamsFromStreamTable(query);
     EventFilter filter;
     filter.category = query.category;
     Conditions c = conditionsFor(filter);
@@ -271,7 +296,7 @@ Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
         c.binds.append(*query.after);
     }
     QString sql = u"SELECT %1, %2, count(*), max(%3), max(%4) FROM %5%6 GROUP BY %1 ORDER BY %1"_s.arg(e.stream,
-        e.category.isEmpty() ? u"NULL"_s : u"min(%1)"_s.arg(e.category), e.version, m_eventTime, table(e.table),
+        e.category.isEmpty() ? u"NULL"_s : u"min(%1)"_s.arg(e.category), e.version, m_eventTime, eventsFrom(),
         c.where());
     if (query.limit) {
         sql += u" LIMIT ?"_s;
@@ -282,6 +307,51 @@ Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
         = forEachRow(connection(), SqlQuery { sql, c.binds, query.limit.value_or(0) }, [&](const SqlRows& row) {
               const QString name = row.text(0);
               result.append(StreamInfo { name, e.category.isEmpty() ? categoryOf(name) : row.text(1), row.int64(2),
+                  row.int64(3), row.int64(4) });
+              return true;
+          });
+    if (!status)
+        return status.error();
+    return result;
+}
+
+// The library keeps a row per stream: one keyset page of that table, its counts as the library wrote them.
+Result<QList<StreamInfo>> MappedStore::readStreamsFromStreamTable(const StreamQuery& query)
+{
+    const StreamsMapping& s = *m_mapping.streams;
+    Conditions c;
+    if (!s.where.isEmpty())
+        c.sql.append(u'(' + s.where + u')');
+    if (!query.category.isEmpty()) {
+        if (!s.category.isEmpty()) {
+            c.sql.append(u'(' + s.category + u") = ?"_s);
+            c.binds.append(query.category);
+        } else {
+            c.sql.append(u"((%1) = ? OR (%1) LIKE ? ESCAPE '\\')"_s.arg(s.name));
+            c.binds.append(query.category);
+            c.binds.append(escapedLike(query.category) + u"-%"_s);
+        }
+    }
+    if (!query.pattern.isEmpty()) {
+        c.sql.append(*patternCondition(s.name, query.pattern));
+        c.binds.append(query.pattern);
+    }
+    if (query.after) {
+        c.sql.append(u'(' + s.name + u") > ?"_s);
+        c.binds.append(*query.after);
+    }
+    QString sql = u"SELECT %1, %2, %3, %4, %5 FROM %6%7 ORDER BY %1"_s.arg(s.name,
+        s.category.isEmpty() ? u"NULL"_s : s.category, s.events, s.lastVersion,
+        m_streamTime.isEmpty() ? u"0"_s : m_streamTime, from(s.table, s.alias, s.joins), c.where());
+    if (query.limit) {
+        sql += u" LIMIT ?"_s;
+        c.binds.append(qint64(*query.limit));
+    }
+    QList<StreamInfo> result;
+    const Status status
+        = forEachRow(connection(), SqlQuery { sql, c.binds, query.limit.value_or(0) }, [&](const SqlRows& row) {
+              const QString name = row.text(0);
+              result.append(StreamInfo { name, s.category.isEmpty() ? categoryOf(name) : row.text(1), row.int64(2),
                   row.int64(3), row.int64(4) });
               return true;
           });
@@ -305,7 +375,7 @@ Result<QStringList> MappedStore::readEventTypes()
     const Conditions c = conditionsFor({});
     QStringList types;
     const Status status = forEachRow(connection(),
-        SqlQuery { u"SELECT DISTINCT %1 FROM %2%3 ORDER BY 1"_s.arg(e.type, table(e.table), c.where()), c.binds },
+        SqlQuery { u"SELECT DISTINCT %1 FROM %2%3 ORDER BY 1"_s.arg(e.type, eventsFrom(), c.where()), c.binds },
         [&types](const SqlRows& row) {
             types.append(row.text(0));
             return true;
@@ -324,8 +394,8 @@ Result<std::optional<DenseKeys>> MappedStore::readDenseKeys(const EventFilter& f
         return std::optional<DenseKeys>();
     const Conditions c = conditionsFor(filter);
     return denseKeysFrom(connection(),
-        SqlQuery { u"SELECT min(%1), max(%1), count(*) FROM %2%3"_s.arg(
-                       m_mapping.events.version, table(m_mapping.events.table), c.where()),
+        SqlQuery {
+            u"SELECT min(%1), max(%1), count(*) FROM %2%3"_s.arg(m_mapping.events.version, eventsFrom(), c.where()),
             c.binds });
 }
 
@@ -334,8 +404,7 @@ Result<qint64> MappedStore::readKeys(const EventFilter& filter, int stride, cons
     const Conditions c = conditionsFor(filter);
     const QString key = orderKey(filter);
     return scanKeyAnchors(connection(),
-        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1"_s.arg(key, table(m_mapping.events.table), c.where()), c.binds },
-        stride, sink);
+        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1"_s.arg(key, eventsFrom(), c.where()), c.binds }, stride, sink);
 }
 
 Result<std::optional<qint64>> MappedStore::readKeyAtPosition(const EventFilter& filter, qint64 position)
@@ -345,8 +414,7 @@ Result<std::optional<qint64>> MappedStore::readKeyAtPosition(const EventFilter& 
     c.binds.append(position);
     const QString key = orderKey(filter);
     return firstInt(connection(),
-        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1"_s.arg(key, table(m_mapping.events.table), c.where()),
-            c.binds, 1 });
+        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1"_s.arg(key, eventsFrom(), c.where()), c.binds, 1 });
 }
 
 Result<std::optional<qint64>> MappedStore::readKeyAtTime(const EventFilter& filter, qint64 timeMs)
@@ -356,8 +424,7 @@ Result<std::optional<qint64>> MappedStore::readKeyAtTime(const EventFilter& filt
     c.binds.append(timeMs);
     const QString key = orderKey(filter);
     return firstInt(connection(),
-        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1"_s.arg(key, table(m_mapping.events.table), c.where()),
-            c.binds, 1 });
+        SqlQuery { u"SELECT %1 FROM %2%3 ORDER BY %1 LIMIT 1"_s.arg(key, eventsFrom(), c.where()), c.binds, 1 });
 }
 
 Result<QList<Snapshot>> MappedStore::readSnapshots(const QString& stream)
@@ -366,9 +433,10 @@ Result<QList<Snapshot>> MappedStore::readSnapshots(const QString& stream)
     if (!m_mapping.snapshots)
         return result;
     const SnapshotsMapping& s = *m_mapping.snapshots;
+    const QString where = s.where.isEmpty() ? QString() : u" AND ("_s + s.where + u')';
     const Status status = forEachRow(connection(),
-        SqlQuery { u"SELECT %1, %2, %3 FROM %4 WHERE (%5) = ? ORDER BY %1"_s.arg(
-                       s.version, m_snapshotTime, s.data.expression, table(s.table), s.stream),
+        SqlQuery { u"SELECT %1, %2, %3 FROM %4 WHERE (%5) = ?%6 ORDER BY %1"_s.arg(
+                       s.version, m_snapshotTime, s.data.expression, from(s.table, s.alias, s.joins), s.stream, where),
             { stream } },
         [&](const SqlRows& row) {
             result.append(Snapshot { stream, row.int64(0), row.int64(1), decodePayload(row.bytes(2), s.data) });

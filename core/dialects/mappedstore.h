@@ -36,7 +36,7 @@ protected:
     // A payload as EventScope shows it; a dialect with an envelope of its own overrides this.
     virtual QByteArray decodePayload(const QByteArray& stored, const PayloadField& field) const;
 
-private:
+    // The pieces of SQL every query is built from, for dialects that write a query of their own.
     struct Conditions
     {
         QStringList sql;
@@ -49,14 +49,23 @@ private:
 
     bool isSqlite() const { return connection().flavour() == SqlFlavour::Sqlite; }
     QString table(const TableName& name) const;
+    // "table [AS alias] [joins]", what follows FROM.
+    QString from(const TableName& name, const QString& alias, const QString& joins) const;
+    QString eventsFrom() const;
+    QString eventTimeMs() const { return m_eventTime; }
     QString timeMs(const TimeField& field, const QStringList& integerColumns) const;
     QString orderKey(const EventFilter& filter) const;
+    // Every condition of `filter` on the events, the mapping's own `where` included.
     Conditions conditionsFor(const EventFilter& filter) const;
-    std::optional<QString> patternCondition(const QString& pattern) const;
+    std::optional<QString> patternCondition(const QString& expression, const QString& pattern) const;
+
+private:
+    Result<QList<StreamInfo>> readStreamsFromStreamTable(const StreamQuery& query);
 
     StoreMapping m_mapping;
     QString m_eventTime; // the events' time in ms since the epoch, as SQL
     QString m_snapshotTime; // the same for snapshots
+    QString m_streamTime; // a stream's last time, from the streams table
 };
 
 } // namespace EventScope

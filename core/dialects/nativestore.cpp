@@ -42,56 +42,57 @@ struct NativeStore::WhereClause
     QString sql() const { return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s); }
 };
 
-std::optional<DialectMatch> NativeStore::detect(Connection& connection)
+QList<DialectMatch> NativeStore::detect(Connection& connection)
 {
+    QList<DialectMatch> found;
     const auto tables = connection.tables();
     if (!tables)
-        return std::nullopt;
-    // The schema that holds both tables: SQLite has one; on PostgreSQL `public` wins, then the first in order.
-    std::optional<QString> schema;
+        return found;
+    // Every schema that holds both tables is a store: SQLite has one; on PostgreSQL `public` comes first.
+    QStringList schemas;
     for (const TableName& events : *tables) {
-        if (events.name != u"events"_s || !tables->contains(TableName { events.schema, u"streams"_s }))
+        if (events.name == u"events"_s && tables->contains(TableName { events.schema, u"streams"_s }))
+            schemas.append(events.schema);
+    }
+    std::stable_partition(schemas.begin(), schemas.end(), [](const QString& schema) { return schema == u"public"_s; });
+    for (const QString& schema : std::as_const(schemas)) {
+        const auto names = [&connection, &schema](const char* table) {
+            QStringList names;
+            if (const auto columns = connection.columns(TableName { schema, QString::fromLatin1(table) })) {
+                for (const ColumnInfo& column : *columns)
+                    names.append(column.name);
+            }
+            return names;
+        };
+        const QStringList eventColumns = names("events");
+        const QStringList streamColumns = names("streams");
+        const auto hasAll = [](const QStringList& columns, std::initializer_list<const char*> wanted) {
+            return std::all_of(wanted.begin(), wanted.end(),
+                [&columns](const char* column) { return columns.contains(QLatin1StringView(column)); });
+        };
+        if (!hasAll(
+                eventColumns, { "position", "stream_id", "version", "type", "time", "event_id", "data", "metadata" })
+            || !hasAll(streamColumns, { "stream_id", "name", "event_count", "last_version", "last_time" }))
             continue;
-        if (!schema || events.schema == u"public"_s)
-            schema = events.schema;
-    }
-    if (!schema)
-        return std::nullopt;
-    const auto names = [&connection, &schema](const char* table) {
-        QStringList names;
-        if (const auto columns = connection.columns(TableName { *schema, QString::fromLatin1(table) })) {
-            for (const ColumnInfo& column : *columns)
-                names.append(column.name);
+        const QString prefix = schema.isEmpty() ? QString() : quotedIdentifier(schema) + u'.';
+        int confidence = 80;
+        if (tables->contains(TableName { schema, u"eventscope_meta"_s })) {
+            forEachRow(connection,
+                SqlQuery { u"SELECT value FROM %1eventscope_meta WHERE key = 'schema'"_s.arg(prefix), {} },
+                [&confidence](const SqlRows& row) {
+                    if (row.text(0) == QLatin1StringView(NativeSchema::kSchemaName))
+                        confidence = 100;
+                    return false;
+                });
         }
-        return names;
-    };
-    const QStringList eventColumns = names("events");
-    const QStringList streamColumns = names("streams");
-    for (const char* column : { "position", "stream_id", "version", "type", "time", "event_id", "data", "metadata" }) {
-        if (!eventColumns.contains(QLatin1StringView(column)))
-            return std::nullopt;
-    }
-    for (const char* column : { "stream_id", "name", "event_count", "last_version", "last_time" }) {
-        if (!streamColumns.contains(QLatin1StringView(column)))
-            return std::nullopt;
-    }
-    const QString prefix = schema->isEmpty() ? QString() : quotedIdentifier(*schema) + u'.';
-    int confidence = 80;
-    if (tables->contains(TableName { *schema, u"eventscope_meta"_s })) {
-        forEachRow(connection,
-            SqlQuery { u"SELECT value FROM %1eventscope_meta WHERE key = 'schema'"_s.arg(prefix), {} },
-            [&confidence](const SqlRows& row) {
-                if (row.text(0) == QLatin1StringView(NativeSchema::kSchemaName))
-                    confidence = 100;
-                return false;
-            });
+        const QString where = schema.isEmpty() ? QString() : u" in schema %1"_s.arg(schema);
+        found.append(DialectMatch { QString::fromLatin1(kName), confidence, u"tables events and streams%1"_s.arg(where),
+            schema, [schema](std::unique_ptr<Connection> connection) -> std::unique_ptr<EventStore> {
+                return std::make_unique<NativeStore>(std::move(connection), schema);
+            } });
     }
     connection.endRead();
-    const QString where = schema->isEmpty() ? QString() : u" in schema %1"_s.arg(*schema);
-    return DialectMatch { QString::fromLatin1(kName), confidence, u"tables events and streams%1"_s.arg(where),
-        [schema = *schema](std::unique_ptr<Connection> connection) -> std::unique_ptr<EventStore> {
-            return std::make_unique<NativeStore>(std::move(connection), schema);
-        } };
+    return found;
 }
 
 NativeStore::NativeStore(std::unique_ptr<Connection> connection, QString schema)

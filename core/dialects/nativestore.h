@@ -16,7 +16,7 @@ public:
     static constexpr char kName[] = "eventscope";
 
     // Confidence 100: EventScope's own marker; 80: the tables and columns match.
-    static std::optional<DialectMatch> detect(Connection& connection);
+    static QList<DialectMatch> detect(Connection& connection);
 
     // `schema` qualifies the tables on PostgreSQL (empty: the search path).
     NativeStore(std::unique_ptr<Connection> connection, QString schema = {});

@@ -33,6 +33,8 @@ struct PayloadField
 struct EventsMapping
 {
     TableName table;
+    QString alias; // optional: the name expressions use for `table` ("m" in "m.stream_id")
+    QString joins; // optional: tables joined to each row ("JOIN eventuous.streams s ON s.stream_id = m.stream_id")
     QString position; // the global order: a unique, ascending key ("rowid" on SQLite)
     QString stream; // may combine columns: "domain || '/' || identifier"
     QString category; // optional: empty means the store's category rule (defaultCategoryOf) applies
@@ -45,13 +47,31 @@ struct EventsMapping
     QString where; // optional condition every row must meet (e.g. to hide a library's bookkeeping rows)
 };
 
+// A table with one row per stream, where the library keeps each stream's count and last version: streams are
+// listed (and counted) from it with one index seek a page, instead of a grouped scan of the events.
+struct StreamsMapping
+{
+    TableName table;
+    QString alias;
+    QString joins;
+    QString name; // the stream as the events mapping's `stream` gives it
+    QString category; // optional: empty means the category of each name, by the store's rule
+    QString events; // the stream's event count
+    QString lastVersion;
+    TimeField lastTime; // optional
+    QString where; // optional (e.g. "stream_id <> 0", "NOT is_archived")
+};
+
 struct SnapshotsMapping
 {
     TableName table;
+    QString alias;
+    QString joins;
     QString stream;
     QString version;
     TimeField time;
     PayloadField data;
+    QString where; // optional
 };
 
 struct StoreMapping
@@ -59,6 +79,7 @@ struct StoreMapping
     QString dialect = QStringLiteral("mapping"); // the name `info` shows
     QString description;
     EventsMapping events;
+    std::optional<StreamsMapping> streams;
     std::optional<SnapshotsMapping> snapshots;
 };
 

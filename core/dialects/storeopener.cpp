@@ -2,18 +2,18 @@
 
 #include "nativestore.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
 namespace {
 
-using Detector = std::optional<DialectMatch> (*)(Connection&);
-
 struct KnownDialect
 {
     const char* name;
-    Detector detect;
+    DialectDetector detect;
 };
 
 // Every dialect, once. Adding one is one line here and one file in core/dialects/.
@@ -54,27 +54,41 @@ QStringList knownDialects()
 
 Result<OpenedStore> openStore(const StoreLocation& location, const OpenOptions& options)
 {
+    if (!options.dialect.isEmpty() && !knownDialects().contains(options.dialect))
+        return StoreError { StoreError::Kind::InvalidArgument,
+            u"unknown dialect '%1'; EventScope knows: %2"_s.arg(options.dialect, knownDialects().join(u", "_s)) };
     auto opened = openConnection(location, options.password);
     if (!opened)
         return opened.error();
     std::unique_ptr<Connection> connection = std::move(opened).value();
 
-    std::optional<DialectMatch> best;
+    QList<DialectMatch> found;
     for (const KnownDialect& dialect : dialects()) {
         if (!options.dialect.isEmpty() && options.dialect != QLatin1StringView(dialect.name))
             continue;
-        std::optional<DialectMatch> match = dialect.detect(*connection);
-        if (match && (!best || match->confidence > best->confidence))
-            best = std::move(match);
+        found.append(dialect.detect(*connection));
     }
-    if (!best) {
-        if (!options.dialect.isEmpty() && !knownDialects().contains(options.dialect))
-            return StoreError { StoreError::Kind::InvalidArgument,
-                u"unknown dialect '%1'; EventScope knows: %2"_s.arg(options.dialect, knownDialects().join(u", "_s)) };
+    // The most confident match wins; among equals, the dialect asked first and the store it listed first.
+    std::stable_sort(found.begin(), found.end(),
+        [](const DialectMatch& a, const DialectMatch& b) { return a.confidence > b.confidence; });
+    if (found.isEmpty())
         return unknownSchema(*connection);
+    auto chosen = found.cbegin();
+    if (!options.storeName.isEmpty()) {
+        chosen = std::find_if(found.cbegin(), found.cend(),
+            [&options](const DialectMatch& match) { return match.storeName == options.storeName; });
+        if (chosen == found.cend()) {
+            QStringList names;
+            for (const DialectMatch& match : std::as_const(found))
+                names.append(u"%1 (%2)"_s.arg(match.storeName.isEmpty() ? u"\"\""_s : match.storeName, match.dialect));
+            return StoreError { StoreError::Kind::InvalidArgument,
+                u"%1 holds no store named '%2'; it holds: %3"_s.arg(
+                    location.displayName(), options.storeName, names.join(u", "_s)) };
+        }
     }
-    std::unique_ptr<EventStore> store = best->open(std::move(connection));
-    return OpenedStore { std::move(store), std::move(*best) };
+    DialectMatch match = *chosen;
+    std::unique_ptr<EventStore> store = match.open(std::move(connection));
+    return OpenedStore { std::move(store), std::move(match), std::move(found) };
 }
 
 Result<std::unique_ptr<EventStore>> openStore(const QString& location)
@@ -83,7 +97,7 @@ Result<std::unique_ptr<EventStore>> openStore(const QString& location)
     const auto parsed = StoreLocation::parse(location, &password);
     if (!parsed)
         return parsed.error();
-    auto opened = openStore(*parsed, OpenOptions { password, {} });
+    auto opened = openStore(*parsed, OpenOptions::withPassword(password));
     if (!opened)
         return opened.error();
     return std::move(opened->store);

@@ -10,6 +10,14 @@ struct OpenOptions
 {
     QString password; // for this open only; never saved
     QString dialect; // force this dialect instead of detecting one; empty: detect
+    QString storeName; // when the database holds several stores, the one to open (DialectMatch::storeName)
+
+    static OpenOptions withPassword(QString password)
+    {
+        OpenOptions options;
+        options.password = std::move(password);
+        return options;
+    }
 };
 
 // An open store and how it was recognised. `match.open` opens the same store on another connection without
@@ -18,6 +26,7 @@ struct OpenedStore
 {
     std::unique_ptr<EventStore> store;
     DialectMatch match;
+    QList<DialectMatch> found; // every store detection found in the database, the opened one included
 };
 
 // The dialects EventScope knows, by name, in the order detection asks them.

@@ -12,7 +12,7 @@ std::shared_ptr<StoreConnector> StoreConnector::fromText(const QString& location
     QString password;
     const auto parsed = StoreLocation::parse(location, &password);
     auto connector = std::make_shared<StoreConnector>(
-        parsed ? *parsed : StoreLocation::sqliteFile(location), OpenOptions { password, {} });
+        parsed ? *parsed : StoreLocation::sqliteFile(location), OpenOptions::withPassword(password));
     if (!parsed)
         connector->m_invalid = parsed.error();
     return connector;

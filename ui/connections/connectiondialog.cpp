@@ -341,7 +341,7 @@ void ConnectionDialog::startTest()
     });
     watcher->setFuture(QtConcurrent::run([location = *location, password = m_password->text()] {
         TestOutcome outcome;
-        auto opened = openStore(location, OpenOptions { password, {} });
+        auto opened = openStore(location, OpenOptions::withPassword(password));
         if (!opened) {
             outcome.error = opened.error();
             return outcome;

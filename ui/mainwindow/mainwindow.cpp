@@ -260,7 +260,7 @@ void MainWindow::openLocation(const StoreLocation& location, const QString& type
     // A store of its own: if it is unreadable, nothing of the current one has changed. The job itself does
     // nothing: the lane opens the store (file checks or connecting, schema detection) before any job, so its
     // result says whether the store can be read. The counts come after the first page.
-    auto probe = std::make_shared<OpenStore>(location, OpenOptions { password, {} });
+    auto probe = std::make_shared<OpenStore>(location, OpenOptions::withPassword(password));
     probe->interactive().run<Done>(
         this, [](EventStore&, JobControl&) { return Result<Done>(Done {}); },
         [this, probe, path, generation, location, password](Result<Done> opened) {
