@@ -24,6 +24,10 @@ QList<OptionSpec> commonOptions()
 {
     return {
         { u"json"_s, {}, u"Print one JSON object per line instead of a table."_s },
+        { u"dialect"_s, u"NAME"_s, u"Read the store as this dialect instead of detecting one (see 'dialects')."_s },
+        { u"mapping"_s, u"FILE"_s, u"Read the store through this JSON mapping of your own tables."_s },
+        { u"store-name"_s, u"NAME"_s,
+            u"When the database holds several stores (schemas, applications), open this one; 'info' lists them."_s },
         { u"help"_s, {}, u"Show this help."_s },
     };
 }

@@ -3,6 +3,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/dialects/mappingfile.h>
 #include <core/dialects/storeopener.h>
 
 using namespace Qt::StringLiterals;
@@ -12,7 +13,7 @@ namespace EventScope::Cli {
 const QList<Command>& commands()
 {
     static const QList<Command> all { infoCommand(), streamsCommand(), eventsCommand(), projectCommand(),
-        replayCommand(), findWhereCommand(), demoCommand() };
+        replayCommand(), findWhereCommand(), demoCommand(), dialectsCommand() };
     return all;
 }
 
@@ -39,17 +40,54 @@ int storeFailure(const StoreError& error)
     return error.kind == StoreError::Kind::InvalidArgument ? kExitUsage : kExitStore;
 }
 
-std::unique_ptr<EventStore> openStoreForReading(const QString& location, int& exitCode)
+std::optional<OpenedStore> openStoreWithMatches(const CommandLine& arguments, const QString& location, int& exitCode)
 {
-    auto opened = openStore(location);
+    QString password;
+    const auto parsed = StoreLocation::parse(location, &password);
+    if (!parsed) {
+        exitCode = storeFailure(parsed.error());
+        return std::nullopt;
+    }
+    OpenOptions options = OpenOptions::withPassword(password);
+    options.dialect = arguments.value(u"dialect"_s);
+    options.storeName = arguments.value(u"store-name"_s);
+    if (arguments.isSet(u"mapping"_s)) {
+        if (arguments.isSet(u"dialect"_s)) {
+            exitCode
+                = usageError({}, u"--mapping and --dialect cannot be used together: a mapping is its own dialect"_s);
+            return std::nullopt;
+        }
+        auto mapping = MappingFile::load(arguments.value(u"mapping"_s));
+        if (!mapping) {
+            printError(u"%1: %2"_s.arg(arguments.value(u"mapping"_s), mapping.error().message));
+            exitCode = kExitUsage;
+            return std::nullopt;
+        }
+        options.mapping = std::move(mapping).value();
+    }
+    auto opened = openStore(*parsed, options);
     if (!opened) {
+        // A mapping that does not fit the database names its file as well as its field.
+        if (options.mapping && opened.error().kind == StoreError::Kind::InvalidArgument) {
+            printError(u"%1: %2"_s.arg(arguments.value(u"mapping"_s), opened.error().message));
+            exitCode = kExitUsage;
+            return std::nullopt;
+        }
         exitCode = storeFailure(opened.error());
         // The CLI never prompts (it runs in scripts): say where libpq looks for a password.
         if (opened.error().kind == StoreError::Kind::Authentication)
             printToStderr(u"The server wants a password: put it in PGPASSWORD, ~/.pgpass or the URI.\n"_s);
-        return nullptr;
+        return std::nullopt;
     }
     return std::move(opened).value();
+}
+
+std::unique_ptr<EventStore> openStoreForReading(const CommandLine& arguments, const QString& location, int& exitCode)
+{
+    auto opened = openStoreWithMatches(arguments, location, exitCode);
+    if (!opened)
+        return nullptr;
+    return std::move(opened->store);
 }
 
 } // namespace EventScope::Cli

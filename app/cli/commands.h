@@ -2,6 +2,7 @@
 
 #include "commandline.h"
 
+#include <core/dialects/storeopener.h>
 #include <core/store/eventstore.h>
 
 #include <memory>
@@ -26,6 +27,7 @@ Command demoCommand();
 Command projectCommand();
 Command replayCommand();
 Command findWhereCommand(); // `find`
+Command dialectsCommand();
 
 // Prints the message and a hint to the command's help on stderr; returns kExitUsage.
 int usageError(const QString& command, const QString& message);
@@ -34,7 +36,11 @@ int usageError(const QString& command, const QString& message);
 // wrong (a bad regular expression), kExitStore when the store cannot be opened or read.
 int storeFailure(const StoreError& error);
 
-// Opens STORE read-only, or prints why not; `exitCode` is set when it returns null.
-std::unique_ptr<EventStore> openStoreForReading(const QString& location, int& exitCode);
+// Opens STORE read-only with the store options of `arguments` (--dialect, --mapping, --store-name), or prints
+// why not; `exitCode` is set when it returns null.
+std::unique_ptr<EventStore> openStoreForReading(const CommandLine& arguments, const QString& location, int& exitCode);
+
+// The same, keeping what detection found (every store in the database) for `info`.
+std::optional<OpenedStore> openStoreWithMatches(const CommandLine& arguments, const QString& location, int& exitCode);
 
 } // namespace EventScope::Cli

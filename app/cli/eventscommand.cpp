@@ -75,7 +75,7 @@ int runEvents(const CommandLine& arguments)
         return *failed;
 
     int exitCode = kExitSuccess;
-    const std::unique_ptr<EventStore> store = openStoreForReading(arguments.positionals().at(0), exitCode);
+    const std::unique_ptr<EventStore> store = openStoreForReading(arguments, arguments.positionals().at(0), exitCode);
     if (!store)
         return exitCode;
 

@@ -13,9 +13,10 @@ namespace {
 int runInfo(const CommandLine& arguments)
 {
     int exitCode = kExitSuccess;
-    const std::unique_ptr<EventStore> store = openStoreForReading(arguments.positionals().at(0), exitCode);
-    if (!store)
+    std::optional<OpenedStore> opened = openStoreWithMatches(arguments, arguments.positionals().at(0), exitCode);
+    if (!opened)
         return exitCode;
+    const std::unique_ptr<EventStore>& store = opened->store;
     const Result<StoreInfo> info = store->describe();
     if (!info)
         return storeFailure(info.error());
@@ -45,6 +46,17 @@ int runInfo(const CommandLine& arguments)
         }
         if (!estimated.isEmpty())
             line.raw("estimated", "[\"" + estimated.join(u"\",\""_s).toUtf8() + "\"]");
+        // Which store of the database this is, and every store detection found there (--store-name picks one).
+        line.string("store_name", opened->match.storeName).string("description", opened->match.description);
+        QByteArrayList stores;
+        for (const DialectMatch& match : std::as_const(opened->found)) {
+            JsonLine item;
+            item.string("name", match.storeName)
+                .string("dialect", match.dialect)
+                .string("description", match.description);
+            stores.append(item.line().trimmed());
+        }
+        line.raw("stores", '[' + stores.join(',') + ']');
         output.write(line.line());
         return output.finish();
     }
@@ -54,6 +66,17 @@ int runInfo(const CommandLine& arguments)
     TextTable table(output, { { u"PROPERTY"_s }, { u"VALUE"_s } });
     table.addRow({ u"store"_s, info->location });
     table.addRow({ u"dialect"_s, info->dialect });
+    table.addRow({ u"found"_s, opened->match.description });
+    if (opened->found.size() > 1) {
+        // Several stores in one database: name them all, so that the user knows what --store-name takes.
+        for (const DialectMatch& match : std::as_const(opened->found)) {
+            const QString marker = match.storeName == opened->match.storeName && match.dialect == opened->match.dialect
+                ? u" (this one)"_s
+                : QString();
+            table.addRow(
+                { u"store-name"_s, u"%1: %2 %3%4"_s.arg(match.storeName, match.dialect, match.description, marker) });
+        }
+    }
     table.addRow({ u"events"_s, countText(info->events) });
     table.addRow({ u"streams"_s, countText(info->streams) });
     table.addRow({ u"categories"_s, countText(info->categories) });

@@ -83,7 +83,7 @@ int runProject(const CommandLine& arguments)
     const QString script = QString::fromUtf8(scriptFile.readAll());
 
     int exitCode = kExitSuccess;
-    const std::unique_ptr<EventStore> store = openStoreForReading(storePath, exitCode);
+    const std::unique_ptr<EventStore> store = openStoreForReading(arguments, storePath, exitCode);
     if (!store)
         return exitCode;
 

@@ -115,7 +115,7 @@ int runReplay(const CommandLine& arguments)
     int exitCode = kExitSuccess;
     if (!readProjection(command, arguments, script, exitCode))
         return exitCode;
-    const std::unique_ptr<EventStore> store = openStoreForReading(storePath, exitCode);
+    const std::unique_ptr<EventStore> store = openStoreForReading(arguments, storePath, exitCode);
     if (!store)
         return exitCode;
 
@@ -184,7 +184,7 @@ int runFind(const CommandLine& arguments)
     int exitCode = kExitSuccess;
     if (!readProjection(command, arguments, script, exitCode))
         return exitCode;
-    const std::unique_ptr<EventStore> store = openStoreForReading(storePath, exitCode);
+    const std::unique_ptr<EventStore> store = openStoreForReading(arguments, storePath, exitCode);
     if (!store)
         return exitCode;
 

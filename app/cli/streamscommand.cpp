@@ -35,7 +35,7 @@ int runStreams(const CommandLine& arguments)
     }
 
     int exitCode = kExitSuccess;
-    const std::unique_ptr<EventStore> store = openStoreForReading(arguments.positionals().at(0), exitCode);
+    const std::unique_ptr<EventStore> store = openStoreForReading(arguments, arguments.positionals().at(0), exitCode);
     if (!store)
         return exitCode;
 

@@ -1,5 +1,7 @@
 #include "storeopener.h"
 
+#include "mappedstore.h"
+#include "mappingfile.h"
 #include "nativestore.h"
 
 #include <algorithm>
@@ -61,6 +63,20 @@ Result<OpenedStore> openStore(const StoreLocation& location, const OpenOptions& 
     if (!opened)
         return opened.error();
     std::unique_ptr<Connection> connection = std::move(opened).value();
+
+    if (options.mapping) {
+        if (const Status checked = MappingFile::check(*connection, *options.mapping); !checked)
+            return checked.error();
+        const StoreMapping mapping = *options.mapping;
+        DialectMatch match { mapping.dialect, 100,
+            mapping.description.isEmpty() ? u"mapping of table %1"_s.arg(mapping.events.table.qualified())
+                                          : mapping.description,
+            {}, [mapping](std::unique_ptr<Connection> connection) -> std::unique_ptr<EventStore> {
+                return std::make_unique<MappedStore>(std::move(connection), mapping);
+            } };
+        std::unique_ptr<EventStore> store = match.open(std::move(connection));
+        return OpenedStore { std::move(store), match, { match } };
+    }
 
     QList<DialectMatch> found;
     for (const KnownDialect& dialect : dialects()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dialect.h"
+#include "storemapping.h"
 
 #include <QStringList>
 
@@ -11,6 +12,9 @@ struct OpenOptions
     QString password; // for this open only; never saved
     QString dialect; // force this dialect instead of detecting one; empty: detect
     QString storeName; // when the database holds several stores, the one to open (DialectMatch::storeName)
+    // Read the store through this mapping (a home-grown table) instead of detecting a dialect. It is checked
+    // against the database first: a bad mapping is an InvalidArgument error naming the field.
+    std::optional<StoreMapping> mapping;
 
     static OpenOptions withPassword(QString password)
     {
