@@ -2,6 +2,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/model/eventanomaly.h>
 #include <core/model/payload.h>
 #include <core/model/timeformat.h>
 
@@ -17,18 +18,21 @@ constexpr qint64 kEventsPerPage = 1000;
 constexpr qint64 kDefaultLimit = 100;
 constexpr int kPreviewChars = 100;
 
-QByteArray jsonLineOf(const Event& event)
+QByteArray jsonLineOf(const Event& event, EventAnomalies anomalies)
 {
-    return JsonLine()
-        .number("position", event.position)
+    JsonLine line;
+    line.number("position", event.position)
         .string("stream", event.stream)
         .number("version", event.version)
         .string("type", event.type)
         .time("time", event.timeMs)
         .string("id", event.id)
         .raw("data", payloadJsonText(event.data))
-        .raw("metadata", payloadJsonText(event.metadata))
-        .line();
+        .raw("metadata", payloadJsonText(event.metadata));
+    // Only a row that breaks the rules gets the key, so that a clean store's lines stay as they were.
+    if (anomalies)
+        line.raw("anomalies", "[\"" + anomalyNames(anomalies).join(u"\",\""_s).toUtf8() + "\"]");
+    return line.line();
 }
 
 // Reads the options into a first page request; returns an exit code instead when one is malformed.
@@ -84,6 +88,9 @@ int runEvents(const CommandLine& arguments)
         { { u"POSITION"_s, TextTable::Align::Right }, { u"STREAM"_s }, { u"VERSION"_s, TextTable::Align::Right },
             { u"TYPE"_s }, { u"TIME"_s }, { u"DATA"_s } });
     const OrderKey orderKey = request.filter.orderKey();
+    // Rows are compared with the one before them (version gaps, times going backwards) in forward order only.
+    const bool forward = request.direction == ReadDirection::Forward;
+    std::optional<Event> previous;
     qint64 remaining = limit == 0 ? -1 : limit;
     while (remaining != 0 && !output.failed()) {
         request.limit = int(remaining < 0 ? kEventsPerPage : qMin(remaining, kEventsPerPage));
@@ -91,8 +98,12 @@ int runEvents(const CommandLine& arguments)
         if (!page)
             return storeFailure(page.error());
         for (const Event& event : page->events) {
+            const EventAnomalies anomalies
+                = anomaliesOf(event, forward && previous ? &*previous : nullptr, orderKey == OrderKey::StreamVersion);
+            if (forward)
+                previous = event;
             if (arguments.json()) {
-                output.write(jsonLineOf(event));
+                output.write(jsonLineOf(event, anomalies));
             } else {
                 table.addRow({ QString::number(event.position), event.stream, QString::number(event.version),
                     event.type, formatIsoTime(event.timeMs), payloadPreview(event.data, kPreviewChars) });

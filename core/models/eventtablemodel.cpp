@@ -25,6 +25,7 @@ struct WindowBatch
     QList<int> windows;
     QList<QList<Event>> events;
     QList<QStringList> previews;
+    QList<QList<EventAnomalies>> anomalies;
 };
 
 } // namespace
@@ -290,9 +291,22 @@ void EventTableModel::flushRequests()
                 previews.reserve(read->events.size());
                 for (const Event& event : std::as_const(read->events))
                     previews.append(payloadPreview(event.data, kPreviewChars));
+                // Each row beside the one before it; a window's first row beside the window before when this
+                // batch read that one too.
+                QList<EventAnomalies> anomalies;
+                anomalies.reserve(read->events.size());
+                const Event* previous = !batch.windows.isEmpty() && batch.windows.constLast() == request.window - 1
+                        && !batch.events.constLast().isEmpty()
+                    ? &batch.events.constLast().constLast()
+                    : nullptr;
+                for (const Event& event : std::as_const(read->events)) {
+                    anomalies.append(anomaliesOf(event, previous, filter.orderKey() == OrderKey::StreamVersion));
+                    previous = &event;
+                }
                 batch.windows.append(request.window);
                 batch.events.append(std::move(read->events));
                 batch.previews.append(std::move(previews));
+                batch.anomalies.append(std::move(anomalies));
             }
             return batch;
         },
@@ -307,8 +321,9 @@ void EventTableModel::flushRequests()
                 return;
             }
             for (qsizetype i = 0; i < result->windows.size(); ++i)
-                storeWindow(
-                    result->windows[i], Window { std::move(result->events[i]), std::move(result->previews[i]) });
+                storeWindow(result->windows[i],
+                    Window { std::move(result->events[i]), std::move(result->previews[i]),
+                        std::move(result->anomalies[i]) });
             announceFirstRows();
         });
 }
@@ -371,9 +386,13 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
         return event.position;
     case StreamRole:
         return event.stream;
+    case AnomaliesRole:
+        return int(window->anomalies[offset].toInt());
     case Qt::ToolTipRole:
         if (index.column() == DataColumn)
             return window->previews[offset];
+        if (index.column() == PositionColumn && window->anomalies[offset])
+            return anomalyDescription(window->anomalies[offset]);
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == PositionColumn || index.column() == VersionColumn)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../jobs/openstore.h"
+#include "../model/eventanomaly.h"
 #include "../model/eventquery.h"
 
 #include <QAbstractTableModel>
@@ -25,6 +26,7 @@ public:
         LoadingRole = Qt::UserRole + 1, // bool: the row is a placeholder
         PositionRole, // qint64, once loaded
         StreamRole, // QString
+        AnomaliesRole, // int: the row's EventAnomalies flags, 0 when it keeps every rule
     };
     static constexpr int kWindowRows = 256;
     static constexpr int kMaxWindows = 64;
@@ -73,6 +75,7 @@ private:
     {
         QList<Event> events;
         QStringList previews;
+        QList<EventAnomalies> anomalies;
     };
     struct Directory
     {

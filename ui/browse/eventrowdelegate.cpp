@@ -30,4 +30,17 @@ void EventRowDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     painter->restore();
 }
 
+void EventRowDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (index.column() != EventTableModel::PositionColumn || index.data(EventTableModel::AnomaliesRole).toInt() == 0)
+        return;
+    const QWidget* widget = option->widget;
+    QStyle* style = widget ? widget->style() : QApplication::style();
+    option->features |= QStyleOptionViewItem::HasDecoration;
+    option->icon = style->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, widget);
+    const int side = option->fontMetrics.height() - 2;
+    option->decorationSize = QSize(side, side);
+}
+
 } // namespace EventScope
