@@ -29,9 +29,12 @@ int main(int argc, char* argv[])
     // Developer options for scripted screenshots: select a stream in the tree, then a row of the table.
     QCommandLineOption selectStream(u"select-stream"_s, u"(developer) Select this stream once loaded."_s, u"name"_s);
     QCommandLineOption selectRow(u"select-row"_s, u"(developer) Select this table row once loaded."_s, u"row"_s);
+    QCommandLineOption timeTravel(
+        u"time-travel"_s, u"(developer) Open time travel on this stream once loaded."_s, u"stream"_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ demo, selectStream, selectRow });
+    timeTravel.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ demo, selectStream, selectRow, timeTravel });
     parser.process(app);
 
     EventScope::MainWindow window;
@@ -48,6 +51,12 @@ int main(int argc, char* argv[])
                     window.selectRowWhenLoaded(row);
             },
             Qt::SingleShotConnection);
+    }
+    if (parser.isSet(timeTravel)) {
+        const QString stream = parser.value(timeTravel);
+        QObject::connect(
+            &window, &EventScope::MainWindow::storeOpened, &window,
+            [&window, stream] { window.openTimeTravelOn(stream); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(demo))
         window.openDemoStore();

@@ -25,6 +25,8 @@ public:
     // The dialect the first connection found; nullopt before that.
     std::optional<DialectMatch> dialect() const { return m_connector->match(); }
     const StoreConnector& connector() const { return *m_connector; }
+    // For a lane of one's own on the same store (time travel's thread), without detecting the dialect again.
+    std::shared_ptr<StoreConnector> sharedConnector() const { return m_connector; }
 
     StoreSession& interactive() { return m_interactive; }
     StoreSession& background() { return m_background; }

@@ -138,7 +138,15 @@ void JsonTreeView::showContextMenu(const QPoint& at)
     QMenu menu(this);
     menu.addAction(tr("Copy value"), this, &JsonTreeView::copyValue);
     menu.addAction(tr("Copy path"), this, &JsonTreeView::copyPath);
+    const QString path = index.data(JsonTreeModel::PathRole).toString();
+    for (const auto& [text, action] : std::as_const(m_pathActions))
+        menu.addAction(text, this, [action, path] { action(path); });
     menu.exec(m_view->viewport()->mapToGlobal(at));
+}
+
+void JsonTreeView::addPathAction(const QString& text, std::function<void(const QString& path)> action)
+{
+    m_pathActions.append({ text, std::move(action) });
 }
 
 } // namespace EventScope

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QList>
 #include <QWidget>
+#include <functional>
 
 class QTreeView;
 class QPushButton;
@@ -28,6 +30,9 @@ public:
     void copyValue();
     void copyPath();
 
+    // One more entry in the context menu, given the JSON path of the clicked node ("$.items[2].sku").
+    void addPathAction(const QString& text, std::function<void(const QString& path)> action);
+
 private:
     void updateButtons();
     void showContextMenu(const QPoint& at);
@@ -36,6 +41,7 @@ private:
     QTreeView* m_view = nullptr;
     QPushButton* m_copyValue = nullptr;
     QPushButton* m_copyPath = nullptr;
+    QList<std::pair<QString, std::function<void(const QString&)>>> m_pathActions;
 };
 
 } // namespace EventScope

@@ -8,6 +8,7 @@
 #include "../connections/connectiondialog.h"
 #include "../connections/passwordprompt.h"
 #include "../inspect/inspectorpanel.h"
+#include "../timetravel/timetravelwindow.h"
 #include "../widgets/storestatusbar.h"
 
 #include <core/jobs/openstore.h>
@@ -115,6 +116,45 @@ void MainWindow::createPanels()
     });
 }
 
+TimeTravelWindow* MainWindow::openTimeTravel()
+{
+    if (!m_store)
+        return nullptr;
+    QString stream = m_scopeStream;
+    QString category = m_scopeCategory;
+    if (stream.isEmpty()) {
+        if (const Event* event = m_currentRow >= 0 ? m_tableModel->eventAt(m_currentRow) : nullptr) {
+            stream = event->stream;
+            category = event->category;
+        }
+    }
+    if (stream.isEmpty()) {
+        showError(tr("Time Travel"),
+            tr("Select a stream in the tree, or an event of it in the table, to travel through its history."));
+        return nullptr;
+    }
+    auto* window = new TimeTravelWindow(m_store, stream, category, this);
+    window->show();
+    emit timeTravelOpened(window);
+    return window;
+}
+
+void MainWindow::openTimeTravelOn(const QString& stream)
+{
+    if (!m_store)
+        return;
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->interactive().run<QString>(
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        [this, store, stream](Result<QString> category) {
+            if (store.lock() != m_store || !category)
+                return;
+            auto* window = new TimeTravelWindow(m_store, stream, *category, this);
+            window->show();
+            emit timeTravelOpened(window);
+        });
+}
+
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -141,6 +181,10 @@ void MainWindow::createMenus()
     });
     reload->setObjectName(u"reloadAction"_s);
     reload->setShortcut(QKeySequence::Refresh);
+    QAction* timeTravel = view->addAction(tr("&Time Travel on Stream…"), this, [this] { openTimeTravel(); });
+    timeTravel->setObjectName(u"timeTravelAction"_s);
+    timeTravel->setShortcut(tr("Ctrl+T"));
+    timeTravel->setStatusTip(tr("Replay the selected stream through a projection, event by event"));
     view->addSeparator();
     QAction* streams = view->addAction(tr("&Streams Panel"));
     streams->setObjectName(u"toggleStreamsAction"_s);

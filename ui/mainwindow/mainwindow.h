@@ -54,11 +54,19 @@ public:
     void selectStream(const QString& stream);
     void selectRowWhenLoaded(int row);
 
+    // View > Time Travel: replays the selected stream (or the current event's) through its category's
+    // projection in a window of its own; returns it, or null when no stream is selected.
+    class TimeTravelWindow* openTimeTravel();
+    // The same for a named stream; its category comes from the store's own rule, so the window opens once
+    // that is known (timeTravelOpened).
+    void openTimeTravelOn(const QString& stream);
+
 signals:
     void storeOpened(const QString& path);
     void openFailed(const QString& path, const QString& message);
     // Every error shown to the user in a message box, so a test can see it without clicking.
     void errorShown(const QString& message);
+    void timeTravelOpened(EventScope::TimeTravelWindow* window);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

@@ -1,0 +1,195 @@
+// The time-travel window (issue 15) on a real demo store under offscreen Qt: it opens with the category's
+// built-in projection on first launch, and what it shows at each point (state, changes, field history, find
+// first) is what the core's StreamReplay says for the same stream; a projection that faults says where; the
+// choice of projection is remembered per store and category.
+#include <core/jobs/openstore.h>
+#include <core/replay/streamreplay.h>
+#include <core/workspace/projectionchoices.h>
+#include <testsupport.h>
+#include <ui/timetravel/timetravelwindow.h>
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace EventScope;
+
+class TestTimeTravelWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_storePath;
+    QString m_stream;
+    std::unique_ptr<EventStore> m_store; // the oracle's own connection
+    std::unique_ptr<StreamReplay> m_oracle;
+
+    static QString readResource(const QString& path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    }
+
+    // The window on m_stream, once its first load has been answered.
+    std::unique_ptr<TimeTravelWindow> openWindow()
+    {
+        auto window = std::make_unique<TimeTravelWindow>(OpenStore::fromText(m_storePath), m_stream, u"account"_s);
+        window->setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy loaded(window.get(), &TimeTravelWindow::loadFinished);
+        QSignalSpy shown(window.get(), &TimeTravelWindow::frameShown);
+        window->show();
+        if (!loaded.wait(20000) || !loaded.first().first().toBool())
+            return nullptr;
+        if (!shown.wait(20000))
+            return nullptr;
+        return window;
+    }
+
+    static bool moveAndWait(TimeTravelWindow& window, qint64 count)
+    {
+        QSignalSpy shown(&window, &TimeTravelWindow::frameShown);
+        window.moveTo(count);
+        return QTest::qWaitFor([&] { return !shown.isEmpty() && shown.last().first().toLongLong() == count; }, 20000);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_dir.filePath(u"config"_s)));
+        QCoreApplication::setOrganizationName(u"EventScopeTest"_s);
+        QCoreApplication::setApplicationName(u"tst_timetravelwindow"_s);
+        QSettings().clear();
+        m_storePath = TestSupport::demoStore(m_dir.path(), 3000);
+        auto opened = openStore(m_storePath);
+        QVERIFY(opened);
+        m_store = std::move(opened).value();
+        // The account stream with the most events.
+        StreamQuery query;
+        query.category = u"account"_s;
+        const auto streams = m_store->streams(query);
+        QVERIFY(streams && !streams->isEmpty());
+        const StreamInfo* longest = &streams->first();
+        for (const StreamInfo& stream : *streams) {
+            if (stream.events.value > longest->events.value)
+                longest = &stream;
+        }
+        m_stream = longest->stream;
+        QVERIFY(longest->events.value > 20);
+        m_oracle = std::make_unique<StreamReplay>();
+        const QString builtIn = ProjectionChoices::builtIn(u"account"_s).value(0);
+        QCOMPARE(builtIn, u":/eventscope/demo-projections/account.projection.js"_s);
+        const auto loaded = m_oracle->load(*m_store, m_stream, readResource(builtIn), u"account.projection.js"_s);
+        QVERIFY(loaded && !loaded->fault);
+    }
+
+    void opensWithTheBuiltInProjectionAndMatchesTheReplay()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        QCOMPARE(window->projection(), u":/eventscope/demo-projections/account.projection.js"_s);
+        auto* events = window->findChild<QTableView*>(u"timeTravelEvents"_s);
+        QVERIFY(events);
+        QAbstractItemModelTester tester(events->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(window->eventCount(), m_oracle->eventCount());
+        QCOMPARE(window->currentCount(), m_oracle->eventCount()); // it opens at the end
+        for (const qint64 count : { qint64(0), qint64(1), qint64(7), m_oracle->eventCount() / 2, qint64(3) }) {
+            QVERIFY(moveAndWait(*window, count));
+            QCOMPARE(window->stateText(), m_oracle->stateAfter(count).state.value_or(QByteArray()));
+            // The changes table lists what the event at count - 1 changed, path by path.
+            auto* changes = window->findChild<QTableWidget*>(u"timeTravelChanges"_s);
+            if (count == 0) {
+                QCOMPARE(changes->rowCount(), 0);
+            } else {
+                const auto expected = m_oracle->changesAtIndex(count - 1).diff.changes;
+                QCOMPARE(changes->rowCount(), expected.size());
+                for (int row = 0; row < expected.size(); ++row)
+                    QCOMPARE(changes->item(row, 0)->text(), expected[row].path.toString());
+            }
+        }
+    }
+
+    void fieldHistoryAndFindFirst()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        QSignalSpy history(window.get(), &TimeTravelWindow::fieldHistoryShown);
+        window->showFieldHistory(u"$.balance"_s);
+        QVERIFY(history.wait(20000));
+        const auto expected = m_oracle->fieldHistory(u"balance");
+        QVERIFY(expected);
+        QCOMPARE(history.first().at(1).toInt(), expected->size());
+        auto* table = window->findChild<QTableWidget*>(u"timeTravelHistory"_s);
+        QCOMPARE(table->rowCount(), expected->size());
+        QCOMPARE(table->item(0, 0)->text(), QString::number(m_oracle->events().at(expected->first().index).version));
+
+        // Where the balance first goes above its half-way value.
+        const qint64 half = m_oracle->eventCount() / 2;
+        const QString predicate = u"s => s.transactions >= %1"_s.arg(
+            QJsonDocument::fromJson(*m_oracle->stateAfter(half).state).object().value(u"transactions"_s).toInt());
+        const auto found = m_oracle->findFirst(predicate);
+        QVERIFY(found.count);
+        QSignalSpy finished(window.get(), &TimeTravelWindow::findFinished);
+        QSignalSpy shown(window.get(), &TimeTravelWindow::frameShown);
+        window->findFirst(predicate);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !shown.isEmpty() && shown.last().first().toLongLong() == *found.count; }, 20000));
+        QCOMPARE(window->currentCount(), *found.count);
+
+        window->findFirst(u"s => s.balance < -1e18"_s);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.last().first().toBool(), false);
+    }
+
+    void faultingProjectionSaysWhere()
+    {
+        const QString script = m_dir.filePath(u"faulty.js"_s);
+        QFile file(script);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("fromCategory('account').foreachStream().when({\n"
+                   "  $init: function () { return { n: 0 }; },\n"
+                   "  $any: function (s, e) {\n"
+                   "    s.n += 1;\n"
+                   "    if (s.n === 5) throw new Error('boom at five');\n"
+                   "  }\n"
+                   "});\n");
+        file.close();
+        auto window = openWindow();
+        QVERIFY(window);
+        QSignalSpy loaded(window.get(), &TimeTravelWindow::loadFinished);
+        QSignalSpy shown(window.get(), &TimeTravelWindow::frameShown);
+        window->setProjection(script);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(QTest::qWaitFor([&] { return !shown.isEmpty(); }, 20000));
+        QCOMPARE(window->currentCount(), 4); // it stops before the event that threw
+        QCOMPARE(window->stateText(), QByteArray(R"({"n":4})"));
+        auto* message = window->findChild<QLabel*>(u"timeTravelMessage"_s);
+        QVERIFY2(message->text().contains(u"boom at five"_s), qPrintable(message->text()));
+        QVERIFY2(message->text().contains(u"faulty.js:5"_s), qPrintable(message->text()));
+
+        // The choice is remembered for this store and category, and the next window opens with it.
+        QCOMPARE(
+            ProjectionChoices().projectionFor(OpenStore::fromText(m_storePath)->location().toString(), u"account"_s),
+            script);
+        window.reset();
+        auto again = openWindow();
+        QVERIFY(again);
+        QCOMPARE(again->projection(), script);
+        ProjectionChoices().remember(OpenStore::fromText(m_storePath)->location().toString(), u"account"_s, {});
+    }
+};
+
+QTEST_MAIN(TestTimeTravelWindow)
+#include "tst_timetravelwindow.moc"

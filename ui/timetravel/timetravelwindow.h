@@ -1,0 +1,90 @@
+#pragma once
+
+#include <core/replay/timetravelsession.h>
+
+#include <QWidget>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSlider;
+class QTableView;
+class QTableWidget;
+class QTimer;
+class QToolButton;
+
+namespace EventScope {
+
+class JsonTreeView;
+class OpenStore;
+class ReplayEventsModel;
+
+// Time travel over one stream: the stream's events on the left; a scrubber with step and play; the state after
+// the current event as a JSON tree; what that event changed (path, op, old, new); the history of any field
+// (right-click it in the state); and "find first" for a predicate over the state. The projection is picked per
+// category and remembered per store; the demo store's categories have built-in ones, so this works on the
+// first launch. All folding runs on TimeTravelSession's thread.
+class TimeTravelWindow : public QWidget
+{
+    Q_OBJECT
+public:
+    TimeTravelWindow(
+        std::shared_ptr<OpenStore> store, const QString& stream, const QString& category, QWidget* parent = nullptr);
+    ~TimeTravelWindow() override;
+
+    // The point shown: events folded (0 .. event count).
+    qint64 currentCount() const { return m_count; }
+    qint64 eventCount() const;
+    // The state shown, as JSON text; empty when there is none.
+    QByteArray stateText() const { return m_stateText; }
+    QString projection() const { return m_projection; }
+
+    void setProjection(const QString& path);
+    void moveTo(qint64 count);
+    void showFieldHistory(const QString& path);
+    void findFirst(const QString& predicate);
+
+signals:
+    void frameShown(qint64 count); // a seek has been answered and painted
+    void loadFinished(bool ok);
+    void fieldHistoryShown(const QString& path, int changes);
+    void findFinished(bool found);
+
+private:
+    void buildUi();
+    void fillProjectionChoices();
+    void reload();
+    void onLoaded(const TimeTravelSession::Loaded& loaded);
+    void onFrame(const TimeTravelSession::Frame& frame);
+    void onFieldHistory(const QString& path, const QList<StreamReplay::FieldChange>& changes);
+    void onFound(const QString& predicate, const StreamReplay::Found& found);
+    void showMessage(const QString& text, bool problem);
+    void togglePlay();
+    void selectStatePath(const QString& jsonPath);
+
+    std::shared_ptr<OpenStore> m_store;
+    QString m_stream;
+    QString m_category;
+    QString m_projection;
+    TimeTravelSession* m_session = nullptr;
+    qint64 m_count = 0;
+    qint64 m_foldable = 0;
+    QByteArray m_stateText;
+
+    QComboBox* m_projectionBox = nullptr;
+    QTableView* m_eventsView = nullptr;
+    ReplayEventsModel* m_events = nullptr;
+    QSlider* m_slider = nullptr;
+    QLabel* m_pointLabel = nullptr;
+    QToolButton* m_play = nullptr;
+    QTimer* m_playTimer = nullptr;
+    JsonTreeView* m_state = nullptr;
+    QTableWidget* m_changes = nullptr;
+    QTableWidget* m_history = nullptr;
+    QLabel* m_historyLabel = nullptr;
+    QLineEdit* m_predicate = nullptr;
+    QLabel* m_message = nullptr;
+};
+
+} // namespace EventScope
