@@ -120,8 +120,9 @@ std::optional<QString> MappedStore::patternCondition(const QString& expression, 
     const QString stream = u'(' + expression + u')';
     if (isSqlite())
         return stream + u" REGEXP ?"_s;
+    // As text: a library may name streams with a uuid column (Marten), which has no regex operator.
     if (StreamPattern(pattern).postgresForm())
-        return stream + u" ~ ?"_s;
+        return stream + u"::text ~ ?"_s;
     return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 #include "storeopener.h"
 
+#include "martenstore.h"
+#include "messagedbstore.h"
 #include "nativestore.h"
 
 #include <algorithm>
@@ -21,6 +23,8 @@ const QList<KnownDialect>& dialects()
 {
     static const QList<KnownDialect> known {
         { NativeStore::kName, &NativeStore::detect },
+        { MartenStore::kName, &MartenStore::detect },
+        { MessageDbStore::kName, &MessageDbStore::detect },
     };
     return known;
 }
