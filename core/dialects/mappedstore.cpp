@@ -138,7 +138,7 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
     }
     if (!filter.category.isEmpty()) {
         if (!e.category.isEmpty()) {
-            c.sql.append(u'(' + e.category + u") = ?"_s);
+            c.sql.append(u'(' + (e.categoryFilter.isEmpty() ? e.category : e.categoryFilter) + u") = ?"_s);
             c.binds.append(filter.category);
         } else {
             // The default rule, as SQL: the stream is the category itself, or starts with it and a '-'.

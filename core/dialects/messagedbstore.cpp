@@ -45,10 +45,13 @@ StoreMapping messageDbMapping(const QString& schema, bool hasCategoryFunction)
     m.alias = u"m"_s;
     m.position = u"m.global_position"_s;
     m.stream = u"m.stream_name"_s;
-    // Message DB's own category(), so that a category's page is a seek on its messages_category index; the
-    // same rule (the text before the first '-', type suffixes such as ':command' kept) when it is missing.
-    m.category = hasCategoryFunction ? u"%1.category(m.stream_name)"_s.arg(quoted(schema))
-                                     : u"split_part(m.stream_name, '-', 1)"_s;
+    // The text before the first '-', type suffixes such as ':command' kept: Message DB's category(). Rows read
+    // split_part() itself: calling the plpgsql function for every row read made a jump's 256-row window a median
+    // 5.9 ms instead of 3.2 ms (eventscope-bench, 1 M messages). A category filter calls the function, so that it
+    // seeks the messages_category index built on it.
+    m.category = u"split_part(m.stream_name, '-', 1)"_s;
+    if (hasCategoryFunction)
+        m.categoryFilter = u"%1.category(m.stream_name)"_s.arg(quoted(schema));
     m.version = u"m.position"_s;
     m.type = u"m.type"_s;
     m.time = TimeField { u"m.time"_s, TimeUnit::Native }; // timestamp without time zone, written in UTC

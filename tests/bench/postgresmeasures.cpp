@@ -172,7 +172,7 @@ QString writeMessageDbStore(PostgresServer& server, const QString& database, qin
            " jsonb_build_object('amount', g % 1000, 'note', repeat('x', 60)),"
            " jsonb_build_object('correlationStreamName', 'web-' || g % 100), md5(g::text)::uuid"
            " FROM (SELECT g, (ARRAY['account', 'cart', 'order', 'customer', 'shipment'])[1 + g % 5] || '-'"
-           " || (g * 7919) % 20000 AS stream FROM generate_series(1, %1) AS g) AS x;"_s.arg(messages);
+           " || (g * 7919) % 20000 AS stream FROM generate_series(1::bigint, %1::bigint) AS g) AS x;"_s.arg(messages);
     if (!hotStream.isEmpty())
         sql += u"INSERT INTO message_store.messages (global_position, position, time, stream_name, type, data,"
                " metadata, id) SELECT %1 + v, v - 1, '2024-02-01'::timestamp + v * interval '1 millisecond', '%2',"
