@@ -120,8 +120,9 @@ std::optional<QString> MappedStore::patternCondition(const QString& expression, 
     const QString stream = u'(' + expression + u')';
     if (isSqlite())
         return stream + u" REGEXP ?"_s;
+    // As text: a library may name streams with a uuid column (Marten), which has no regex operator.
     if (StreamPattern(pattern).postgresForm())
-        return stream + u" ~ ?"_s;
+        return stream + u"::text ~ ?"_s;
     return std::nullopt;
 }
 
@@ -137,7 +138,7 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
     }
     if (!filter.category.isEmpty()) {
         if (!e.category.isEmpty()) {
-            c.sql.append(u'(' + e.category + u") = ?"_s);
+            c.sql.append(u'(' + (e.categoryFilter.isEmpty() ? e.category : e.categoryFilter) + u") = ?"_s);
             c.binds.append(filter.category);
         } else {
             // The default rule, as SQL: the stream is the category itself, or starts with it and a '-'.

@@ -38,6 +38,9 @@ struct EventsMapping
     QString position; // the global order: a unique, ascending key ("rowid" on SQLite)
     QString stream; // may combine columns: "domain || '/' || identifier"
     QString category; // optional: empty means the store's category rule (defaultCategoryOf) applies
+    // optional: what a category filter compares instead of `category`, when the store's index is built on another
+    // spelling of the same value (Message DB's category() function, too slow to call for every row read)
+    QString categoryFilter;
     QString version; // the order inside a stream
     QString type;
     TimeField time;

@@ -2,6 +2,8 @@
 
 #include "mappedstore.h"
 #include "mappingfile.h"
+#include "martenstore.h"
+#include "messagedbstore.h"
 #include "nativestore.h"
 
 #include <algorithm>
@@ -23,6 +25,8 @@ const QList<KnownDialect>& dialects()
 {
     static const QList<KnownDialect> known {
         { NativeStore::kName, &NativeStore::detect },
+        { MartenStore::kName, &MartenStore::detect },
+        { MessageDbStore::kName, &MessageDbStore::detect },
     };
     return known;
 }
