@@ -1,5 +1,7 @@
 #include "storeopener.h"
 
+#include "axonstore.h"
+#include "commandedstore.h"
 #include "nativestore.h"
 
 #include <algorithm>
@@ -21,6 +23,8 @@ const QList<KnownDialect>& dialects()
 {
     static const QList<KnownDialect> known {
         { NativeStore::kName, &NativeStore::detect },
+        { CommandedStore::kName, &CommandedStore::detect },
+        { AxonStore::kName, &AxonStore::detect },
     };
     return known;
 }
