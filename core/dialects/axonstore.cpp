@@ -229,9 +229,8 @@ QByteArray AxonStore::indentedXml(const QByteArray& xml)
     }
     if (reader.hasError())
         return xml;
-    if (out.endsWith('\n'))
-        out.chop(1);
-    return out;
+    // The writer starts the first element on a line of its own and ends the last one with a line break.
+    return out.trimmed();
 }
 
 QByteArray AxonStore::decodePayload(const QByteArray& stored, const PayloadField& field) const
