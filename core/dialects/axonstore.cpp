@@ -146,7 +146,7 @@ std::optional<StoreMapping> AxonStore::mappingFor(Connection& connection, const 
     e.version = columns.sql(u"sequenceNumber"_s);
     // payload_type is the fully qualified class name; the simple name (a nested class keeps its Outer$Inner)
     // is what Axon code calls an event. The data itself still names the full class (XStream's root element).
-    e.type = u"regexp_replace(%1, '^.*\\.', '')"_s.arg(columns.sql(u"payloadType"_s));
+    e.type = u"regexp_replace(%1, '^.*[.]', '')"_s.arg(columns.sql(u"payloadType"_s));
     e.time = TimeField { isoTimeSql(columns.sql(u"timeStamp"_s)), TimeUnit::Iso };
     e.id = columns.sql(u"eventIdentifier"_s);
     e.data = PayloadField { payloadSql(columns, u"payload"_s), PayloadEncoding::Text };
