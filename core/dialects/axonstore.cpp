@@ -52,6 +52,20 @@ public:
         const ColumnInfo* column = find(camel);
         return column && column->type == u"oid"_s;
     }
+    // Axon writes ISO-8601 text (2024-01-01T10:00:00.123Z); a table made by hand may hold a timestamp instead.
+    TimeField time(const QString& camel) const
+    {
+        const ColumnInfo* column = find(camel);
+        if (!column)
+            return {};
+        const QString sql = m_alias + u'.' + quoted(column->name);
+        if (column->type.startsWith(u"timestamp"_s))
+            return TimeField { sql, TimeUnit::Native };
+        // Text that is not ISO reads as no time instead of failing every query that converts it.
+        return TimeField { u"CASE WHEN %1 ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9:]+)$' THEN %1 END"_s.arg(
+                               sql),
+            TimeUnit::Iso };
+    }
     bool hasAll(std::initializer_list<const char*> camels) const
     {
         return std::all_of(
@@ -96,13 +110,6 @@ QString payloadSql(const AxonColumns& columns, const QString& camel)
            " ELSE convert_to('large object #' || %1::text, 'UTF8') END"_s.arg(column, readable);
 }
 
-// Axon writes ISO-8601 text (2024-01-01T10:00:00.123Z); any other text reads as no time instead of failing
-// every query that converts it.
-QString isoTimeSql(const QString& column)
-{
-    return u"CASE WHEN %1 ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9:]+)$' THEN %1 END"_s.arg(column);
-}
-
 // The first table of `names` the schema holds.
 std::optional<TableName> firstOf(const QList<TableName>& tables, const QString& schema, const QStringList& names)
 {
@@ -115,6 +122,35 @@ std::optional<TableName> firstOf(const QList<TableName>& tables, const QString& 
 
 const QStringList kEventTables { u"domain_event_entry"_s, u"domainevententry"_s, u"DomainEventEntry"_s };
 const QStringList kSnapshotTables { u"snapshot_event_entry"_s, u"snapshotevententry"_s, u"SnapshotEventEntry"_s };
+// Axon 5's aggregate-based entity (5.1 RC; its table name by the naming strategy is not verified).
+const QStringList kAggregateTables { u"aggregate_event_entry"_s, u"aggregateevententry"_s, u"AggregateEventEntry"_s };
+
+// Axon 5's table: the event's `type` is its message type's name, kept as stored; no snapshot table yet.
+std::optional<StoreMapping> axon5Mapping(Connection& connection, const TableName& table)
+{
+    const AxonColumns columns(connection, table, u"d"_s);
+    if (!columns.hasAll(
+            { "globalIndex", "aggregateIdentifier", "aggregateSequenceNumber", "type", "payload", "timestamp" }))
+        return std::nullopt;
+    StoreMapping mapping;
+    mapping.dialect = QString::fromLatin1(AxonStore::kName);
+    mapping.description = u"Axon 5 event store (%1)"_s.arg(table.qualified());
+    EventsMapping& e = mapping.events;
+    e.table = table;
+    e.alias = u"d"_s;
+    e.position = columns.sql(u"globalIndex"_s);
+    e.stream = columns.sql(u"aggregateIdentifier"_s);
+    if (const QString type = columns.sql(u"aggregateType"_s); !type.isEmpty())
+        e.category = u"coalesce(%1, '(no aggregate)')"_s.arg(type);
+    e.version = columns.sql(u"aggregateSequenceNumber"_s);
+    e.type = columns.sql(u"type"_s);
+    e.time = columns.time(u"timestamp"_s);
+    e.id = columns.sql(u"identifier"_s);
+    e.data = PayloadField { payloadSql(columns, u"payload"_s), PayloadEncoding::Text };
+    if (!columns.sql(u"metadata"_s).isEmpty())
+        e.metadata = PayloadField { payloadSql(columns, u"metadata"_s), PayloadEncoding::Text };
+    return mapping;
+}
 
 } // namespace
 
@@ -124,8 +160,10 @@ std::optional<StoreMapping> AxonStore::mappingFor(Connection& connection, const 
     if (!tables)
         return std::nullopt;
     const std::optional<TableName> eventsTable = firstOf(*tables, schema, kEventTables);
-    if (!eventsTable)
-        return std::nullopt;
+    if (!eventsTable) {
+        const std::optional<TableName> aggregateTable = firstOf(*tables, schema, kAggregateTables);
+        return aggregateTable ? axon5Mapping(connection, *aggregateTable) : std::nullopt;
+    }
     const AxonColumns columns(connection, *eventsTable, u"d"_s);
     if (!columns.hasAll(
             { "globalIndex", "aggregateIdentifier", "sequenceNumber", "payloadType", "payload", "timeStamp" }))
@@ -147,7 +185,7 @@ std::optional<StoreMapping> AxonStore::mappingFor(Connection& connection, const 
     // payload_type is the fully qualified class name; the simple name (a nested class keeps its Outer$Inner)
     // is what Axon code calls an event. The data itself still names the full class (XStream's root element).
     e.type = u"regexp_replace(%1, '^.*[.]', '')"_s.arg(columns.sql(u"payloadType"_s));
-    e.time = TimeField { isoTimeSql(columns.sql(u"timeStamp"_s)), TimeUnit::Iso };
+    e.time = columns.time(u"timeStamp"_s);
     e.id = columns.sql(u"eventIdentifier"_s);
     e.data = PayloadField { payloadSql(columns, u"payload"_s), PayloadEncoding::Text };
     if (!columns.sql(u"metaData"_s).isEmpty())
@@ -162,8 +200,7 @@ std::optional<StoreMapping> AxonStore::mappingFor(Connection& connection, const 
             s.alias = u"sn"_s;
             s.stream = snapshot.sql(u"aggregateIdentifier"_s);
             s.version = snapshot.sql(u"sequenceNumber"_s);
-            if (!snapshot.sql(u"timeStamp"_s).isEmpty())
-                s.time = TimeField { isoTimeSql(snapshot.sql(u"timeStamp"_s)), TimeUnit::Iso };
+            s.time = snapshot.time(u"timeStamp"_s);
             s.data = PayloadField { payloadSql(snapshot, u"payload"_s), PayloadEncoding::Text };
             mapping.snapshots = s;
         }
@@ -181,7 +218,8 @@ QList<DialectMatch> AxonStore::detect(Connection& connection)
     }
     QStringList schemas;
     for (const TableName& table : *tables) {
-        if (kEventTables.contains(table.name) && !schemas.contains(table.schema))
+        if ((kEventTables.contains(table.name) || kAggregateTables.contains(table.name))
+            && !schemas.contains(table.schema))
             schemas.append(table.schema);
     }
     std::stable_partition(schemas.begin(), schemas.end(), [](const QString& schema) { return schema == u"public"_s; });
@@ -189,11 +227,12 @@ QList<DialectMatch> AxonStore::detect(Connection& connection)
         std::optional<StoreMapping> mapping = mappingFor(connection, schema);
         if (!mapping)
             continue;
-        // The full fingerprint also has the event identifier and the payload's type columns.
-        const int confidence = AxonColumns(connection, mapping->events.table, u"d"_s)
-                                   .hasAll({ "eventIdentifier", "type", "payloadRevision", "metaData" })
-            ? 90
-            : 70;
+        // The full fingerprint also has the event identifier and the payload's type columns; Axon 5's table
+        // is not verified against a real store.
+        const AxonColumns columns(connection, mapping->events.table, u"d"_s);
+        const int confidence = kAggregateTables.contains(mapping->events.table.name)
+            ? 60
+            : (columns.hasAll({ "eventIdentifier", "type", "payloadRevision", "metaData" }) ? 90 : 70);
         found.append(DialectMatch { QString::fromLatin1(kName), confidence,
             u"Axon table %1"_s.arg(mapping->events.table.qualified()), schema,
             [mapping = *mapping](std::unique_ptr<Connection> opened) -> std::unique_ptr<EventStore> {

@@ -125,6 +125,14 @@ private slots:
                "  '2024-03-01T00:00:01Z');"
                "INSERT INTO jdbc.SnapshotEventEntry VALUES ('order-1', 0, 'Order', 'js-1', NULL,"
                " lo_from_bytea(0, %2), NULL, 'com.example.order.Order', '2024-03-01T00:00:02Z');"
+               // Axon 5's aggregate-based entity, in a schema of its own.
+               "CREATE SCHEMA five; CREATE TABLE five.aggregate_event_entry (global_index bigint PRIMARY KEY,"
+               " aggregate_type varchar(255), aggregate_identifier varchar(255) NOT NULL,"
+               " aggregate_sequence_number bigint NOT NULL, type varchar(255) NOT NULL, version varchar(255),"
+               " timestamp varchar(255) NOT NULL, payload bytea, metadata bytea,"
+               " identifier varchar(255) NOT NULL UNIQUE, UNIQUE (aggregate_identifier, aggregate_sequence_number));"
+               "INSERT INTO five.aggregate_event_entry VALUES (1, 'Course', 'c-1', 0, 'university.CourseCreated',"
+               " '0.0.1', '2024-04-01T00:00:00Z', '{\"name\":\"x\"}', '{}', 'i-1');"
                "CREATE ROLE reader LOGIN; GRANT USAGE ON SCHEMA jdbc TO reader;"
                "GRANT SELECT ON ALL TABLES IN SCHEMA jdbc TO reader; ANALYZE;"_s.arg(
                    sqlBytes("<com.example.order.OrderPlaced><id>order-1</id></com.example.order.OrderPlaced>"),
@@ -140,7 +148,7 @@ private slots:
         QStringList found;
         for (const DialectMatch& match : std::as_const(opened->found))
             found.append(match.dialect + u':' + match.storeName);
-        QCOMPARE(found, (QStringList { u"axon:public"_s, u"axon:jdbc"_s }));
+        QCOMPARE(found, (QStringList { u"axon:public"_s, u"axon:jdbc"_s, u"axon:five"_s }));
         m_store = std::move(opened->store);
     }
 
@@ -283,6 +291,21 @@ private slots:
             = m_server.scalar(u"SELECT payload FROM jdbc.domainevententry WHERE sequencenumber = 0"_s, u"axon"_s);
         QCOMPARE(page->events.at(0).data, (u"large object #"_s + oid).toUtf8());
         QCOMPARE(page->events.at(1).data, QByteArray("large object #4000000000 (missing)"));
+    }
+
+    void axon5AggregateTableIsRead()
+    {
+        auto store = open(u"five"_s);
+        QVERIFY(store);
+        const auto info = store->describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->events, 1);
+        const auto page = store->readEvents({});
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(TestSupport::describeEvents(page->events),
+            QStringList { u"1 c-1 Course 0 university.CourseCreated 1711929600000 i-1 %1 %2"_s.arg(
+                QString::fromLatin1(QByteArray("{\"name\":\"x\"}").toBase64()),
+                QString::fromLatin1(QByteArray("{}").toBase64())) });
     }
 
     void indentedXmlKeepsWhatIsNotXml()
