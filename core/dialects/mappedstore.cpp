@@ -133,7 +133,8 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
     if (!e.where.isEmpty())
         c.sql.append(u'(' + e.where + u')');
     if (!filter.stream.isEmpty()) {
-        c.sql.append(u'(' + e.stream + u") = ?"_s);
+        c.sql.append(
+            e.streamMatch.isEmpty() ? QString(u'(' + e.stream + u") = ?"_s) : QString(u'(' + e.streamMatch + u')'));
         c.binds.append(filter.stream);
     }
     if (!filter.category.isEmpty()) {

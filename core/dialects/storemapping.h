@@ -37,6 +37,10 @@ struct EventsMapping
     QString joins; // optional: tables joined to each row ("JOIN eventuous.streams s ON s.stream_id = m.stream_id")
     QString position; // the global order: a unique, ascending key ("rowid" on SQLite)
     QString stream; // may combine columns: "domain || '/' || identifier"
+    // optional: the condition that picks one stream's rows, with one `?` for its name, for when `(stream) = ?`
+    // cannot seek an index because the name lives in a joined table
+    // ("se.stream_id = (SELECT stream_id FROM streams WHERE stream_uuid = ?)")
+    QString streamMatch;
     QString category; // optional: empty means the store's category rule (defaultCategoryOf) applies
     // optional: what a category filter compares instead of `category`, when the store's index is built on another
     // spelling of the same value (Message DB's category() function, too slow to call for every row read)

@@ -1,5 +1,7 @@
 #include "storeopener.h"
 
+#include "axonstore.h"
+#include "commandedstore.h"
 #include "mappedstore.h"
 #include "mappingfile.h"
 #include "martenstore.h"
@@ -27,6 +29,8 @@ const QList<KnownDialect>& dialects()
         { NativeStore::kName, &NativeStore::detect },
         { MartenStore::kName, &MartenStore::detect },
         { MessageDbStore::kName, &MessageDbStore::detect },
+        { CommandedStore::kName, &CommandedStore::detect },
+        { AxonStore::kName, &AxonStore::detect },
     };
     return known;
 }
