@@ -132,8 +132,9 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
     if (!e.where.isEmpty())
         c.sql.append(u'(' + e.where + u')');
     if (!filter.stream.isEmpty()) {
-        c.sql.append(u'(' + e.stream + u") = ?"_s);
-        c.binds.append(filter.stream);
+        const Conditions stream = streamCondition(filter.stream);
+        c.sql.append(stream.sql);
+        c.binds.append(stream.binds);
     }
     if (!filter.category.isEmpty()) {
         if (!e.category.isEmpty()) {
@@ -159,6 +160,11 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
         c.binds.append(*filter.untilMs);
     }
     return c;
+}
+
+MappedStore::Conditions MappedStore::streamCondition(const QString& stream) const
+{
+    return Conditions { { u'(' + m_mapping.events.stream + u") = ?"_s }, { stream } };
 }
 
 SqlQuery MappedStore::readEventsQuery(const EventPageRequest& request) const

@@ -1,5 +1,7 @@
 #include "storeopener.h"
 
+#include "emmettstore.h"
+#include "eventuousstore.h"
 #include "nativestore.h"
 
 #include <algorithm>
@@ -21,6 +23,8 @@ const QList<KnownDialect>& dialects()
 {
     static const QList<KnownDialect> known {
         { NativeStore::kName, &NativeStore::detect },
+        { EmmettStore::kName, &EmmettStore::detect },
+        { EventuousStore::kName, &EventuousStore::detect },
     };
     return known;
 }
