@@ -38,9 +38,11 @@ StoreMapping eventuousMapping(const QString& schema)
     EventsMapping& e = mapping.events;
     e.table = TableName { schema, u"messages"_s };
     e.alias = u"m"_s;
-    e.joins = u"JOIN %1streams AS s ON s.stream_id = m.stream_id"_s.arg(prefix);
+    // The name comes from streams by the row's stream_id, a scalar subquery rather than a join: a page then walks
+    // one index of messages in order (a join's nested loop keeps only its outer side's order, and PostgreSQL
+    // sorts a stream's rows instead), and each shown row costs one seek on streams' primary key.
+    e.stream = u"(SELECT s.stream_name FROM %1streams AS s WHERE s.stream_id = m.stream_id)"_s.arg(prefix);
     e.position = u"m.global_position"_s;
-    e.stream = u"s.stream_name"_s;
     // Category: StreamName.For<T> names streams `<TypeName>-<id>`, the default rule (text before the first '-').
     e.version = u"m.stream_position"_s;
     e.type = u"m.message_type"_s;
@@ -49,8 +51,12 @@ StoreMapping eventuousMapping(const QString& schema)
     e.id = u"m.message_id"_s;
     e.data = PayloadField { u"m.json_data"_s, PayloadEncoding::Json };
     e.metadata = PayloadField { u"m.json_metadata"_s, PayloadEncoding::Json };
-    e.where = u"(s.stream_name <> %1 OR m.message_type <> %2)"_s.arg(
-        QLatin1StringView(kTombstoneStream), QLatin1StringView(kTombstoneType));
+    // The tombstone stream's id is looked up once per query (an InitPlan), not per row, so that the condition
+    // costs nothing and leaves the planner's choice of index alone; IS DISTINCT FROM keeps every row when the
+    // store has no tombstone stream.
+    e.where = u"(m.message_type <> %1 OR m.stream_id IS DISTINCT FROM"
+              " (SELECT t.stream_id FROM %2streams AS t WHERE t.stream_name = %3))"_s.arg(
+                  QLatin1StringView(kTombstoneType), prefix, QLatin1StringView(kTombstoneStream));
 
     // streams.version is the last 0-based position (-1 before the first event): count = version + 1. A stream
     // that truncate_stream cut keeps its version, so its count is what was appended, not what is left.

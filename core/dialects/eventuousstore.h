@@ -5,9 +5,9 @@
 
 namespace EventScope {
 
-// Eventuous's PostgreSQL store (Eventuous/eventuous): `<schema>.messages` joined to `<schema>.streams` for the
-// stream name, listed from `streams` (version = last 0-based position), in any schema (`eventuous` by default).
-// The gap-filling tombstones of its subscriptions are hidden. Eventuous keeps no snapshots.
+// Eventuous's PostgreSQL store (Eventuous/eventuous): `<schema>.messages`, named by `<schema>.streams`, listed from
+// `streams` (version = last 0-based position), in any schema (`eventuous` by default). The gap-filling tombstones of
+// its subscriptions are hidden. Eventuous keeps no snapshots.
 class EventuousStore final : public MappedStore
 {
 public:
