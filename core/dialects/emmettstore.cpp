@@ -196,7 +196,10 @@ std::unique_ptr<EventStore> EmmettStore::open(std::unique_ptr<Connection> connec
     // The global order is global_position, what Emmett hands out as a message's position. Emmett's own pollers
     // read (transaction_id, global_position) and stop below the oldest running transaction, so as not to skip a
     // position that commits late; a read-only explorer reads a consistent snapshot and shows such an event at its
-    // position when it is reloaded, which needs no such care.
+    // position when it is reloaded, which needs no such care. A page is an index seek where an index leads with
+    // global_position (idx_messages_global_position of Emmett 0.42.3 to 0.43, and SQLite's rowid). Emmett 0.44
+    // keeps only (transaction_id, global_position), which cannot give this order: there a page of the global log is
+    // a top-N sort of the live partitions (measured: about 0.5 s at 1 M events); a stream's page stays a seek.
     e.position = u"global_position"_s;
     e.stream = stream;
     e.category = category;
