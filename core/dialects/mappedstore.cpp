@@ -133,9 +133,9 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
     if (!e.where.isEmpty())
         c.sql.append(u'(' + e.where + u')');
     if (!filter.stream.isEmpty()) {
-        c.sql.append(
-            e.streamMatch.isEmpty() ? QString(u'(' + e.stream + u") = ?"_s) : QString(u'(' + e.streamMatch + u')'));
-        c.binds.append(filter.stream);
+        const Conditions stream = streamCondition(filter.stream);
+        c.sql.append(stream.sql);
+        c.binds.append(stream.binds);
     }
     if (!filter.category.isEmpty()) {
         if (!e.category.isEmpty()) {
@@ -161,6 +161,15 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
         c.binds.append(*filter.untilMs);
     }
     return c;
+}
+
+MappedStore::Conditions MappedStore::streamCondition(const QString& stream) const
+{
+    const EventsMapping& e = m_mapping.events;
+    // A mapping may say how to find one stream's rows through an index (streamMatch); the default compares names.
+    if (!e.streamMatch.isEmpty())
+        return Conditions { { u'(' + e.streamMatch + u')' }, { stream } };
+    return Conditions { { u'(' + e.stream + u") = ?"_s }, { stream } };
 }
 
 SqlQuery MappedStore::readEventsQuery(const EventPageRequest& request) const

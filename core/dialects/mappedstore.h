@@ -57,6 +57,10 @@ protected:
     QString orderKey(const EventFilter& filter) const;
     // Every condition of `filter` on the events, the mapping's own `where` included.
     Conditions conditionsFor(const EventFilter& filter) const;
+    // The condition that picks one stream's events: `(stream) = ?` by default. A dialect whose stream name is
+    // not one indexed column (a name from a joined table, a partition prefix) overrides it with a form its
+    // indexes can seek, so that a stream's page stays an index seek.
+    virtual Conditions streamCondition(const QString& stream) const;
     std::optional<QString> patternCondition(const QString& expression, const QString& pattern) const;
 
 private:

@@ -2,6 +2,8 @@
 
 #include "axonstore.h"
 #include "commandedstore.h"
+#include "emmettstore.h"
+#include "eventuousstore.h"
 #include "mappedstore.h"
 #include "mappingfile.h"
 #include "martenstore.h"
@@ -31,6 +33,8 @@ const QList<KnownDialect>& dialects()
         { MessageDbStore::kName, &MessageDbStore::detect },
         { CommandedStore::kName, &CommandedStore::detect },
         { AxonStore::kName, &AxonStore::detect },
+        { EmmettStore::kName, &EmmettStore::detect },
+        { EventuousStore::kName, &EventuousStore::detect },
     };
     return known;
 }
