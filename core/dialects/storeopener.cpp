@@ -1,5 +1,7 @@
 #include "storeopener.h"
 
+#include "akkajdbcstore.h"
+#include "eventsourcingstore.h"
 #include "nativestore.h"
 
 #include <algorithm>
@@ -21,6 +23,8 @@ const QList<KnownDialect>& dialects()
 {
     static const QList<KnownDialect> known {
         { NativeStore::kName, &NativeStore::detect },
+        { AkkaJdbcStore::kName, &AkkaJdbcStore::detect },
+        { EventsourcingStore::kName, &EventsourcingStore::detect },
     };
     return known;
 }
