@@ -48,17 +48,84 @@ PayloadField sniffedGzip(const QString& column)
     return PayloadField { column, PayloadEncoding::Gzip };
 }
 
+// Reads a protobuf varint at `at`, moving past it; nullopt when the bytes end first or it is over 10 bytes.
+std::optional<quint64> varint(const QByteArray& bytes, qsizetype& at)
+{
+    quint64 value = 0;
+    for (int shift = 0; shift < 64 && at < bytes.size(); shift += 7) {
+        const auto byte = quint8(bytes[at++]);
+        value |= quint64(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return value;
+    }
+    return std::nullopt;
+}
+
+// The last length-delimited field `number` of a protobuf message (protobuf's rule when a field repeats); nullopt
+// when it is absent or when the bytes are not a well-formed message.
+std::optional<QByteArray> protobufBytes(const QByteArray& message, quint64 number)
+{
+    std::optional<QByteArray> found;
+    qsizetype at = 0;
+    while (at < message.size()) {
+        const auto key = varint(message, at);
+        if (!key || (*key >> 3) == 0)
+            return std::nullopt;
+        quint64 skip = 0;
+        switch (*key & 7) {
+        case 0:
+            if (!varint(message, at))
+                return std::nullopt;
+            break;
+        case 1:
+            skip = 8;
+            break;
+        case 5:
+            skip = 4;
+            break;
+        case 2: {
+            const auto length = varint(message, at);
+            if (!length)
+                return std::nullopt;
+            skip = *length;
+            if (skip <= quint64(message.size() - at) && (*key >> 3) == number)
+                found = message.mid(at, qsizetype(skip));
+            break;
+        }
+        default: // groups (3, 4) are not in Akka's formats
+            return std::nullopt;
+        }
+        if (skip > quint64(message.size() - at))
+            return std::nullopt;
+        at += qsizetype(skip);
+    }
+    return found;
+}
+
 } // namespace
 
-AkkaJdbcStore::AkkaJdbcStore(std::unique_ptr<Connection> connection, StoreMapping mapping)
+AkkaJdbcStore::AkkaJdbcStore(std::unique_ptr<Connection> connection, StoreMapping mapping, Layout layout)
     : MappedStore(std::move(connection), std::move(mapping))
+    , m_layout(layout)
 { }
+
+QByteArray AkkaJdbcStore::decodePayload(const QByteArray& stored, const PayloadField& field) const
+{
+    if (m_layout != Layout::Legacy || &field != &mapping().events.data)
+        return MappedStore::decodePayload(stored, field);
+    // PersistentMessage { PersistentPayload payload = 1; ... } and PersistentPayload { int32 serializerId = 1;
+    // bytes payload = 2; bytes payloadManifest = 3 } (akka-persistence's MessageFormats.proto). The inner payload
+    // is what the event's serializer wrote: JSON, gzip'd JSON or bytes, as in the current layout.
+    const auto persistentPayload = protobufBytes(stored, 1);
+    const auto payload = persistentPayload ? protobufBytes(*persistentPayload, 2) : std::nullopt;
+    return payload ? unwrapPayload(*payload, PayloadEncoding::Gzip) : stored;
+}
 
 std::unique_ptr<EventStore> AkkaJdbcStore::open(
     std::unique_ptr<Connection> connection, const QString& schema, Layout layout)
 {
     StoreMapping mapping = mappingFor(*connection, schema, layout);
-    return std::make_unique<AkkaJdbcStore>(std::move(connection), std::move(mapping));
+    return std::make_unique<AkkaJdbcStore>(std::move(connection), std::move(mapping), layout);
 }
 
 QString AkkaJdbcStore::categoryOf(const QString& stream) const
@@ -95,8 +162,9 @@ StoreMapping AkkaJdbcStore::mappingFor(Connection& connection, const QString& sc
         if (columns.contains(u"meta_payload"_s))
             e.metadata = sniffedGzip(col("meta_payload"));
     } else {
-        // The whole row is a serialized PersistentRepr (Akka's protobuf envelope): its type, time and payload are
-        // inside it, so the row has no type or time of its own here and its bytes are shown as stored.
+        // The whole row is a serialized PersistentRepr (Akka's protobuf envelope). decodePayload takes the event's
+        // payload out of it; its manifest and time are inside it too, where SQL cannot filter on them, so the
+        // rows keep one type and no time rather than show values the filters would not match.
         e.type = u"CAST('PersistentRepr' AS TEXT)"_s;
         e.data = PayloadField { col("message"), PayloadEncoding::Bytes };
     }
@@ -119,8 +187,8 @@ StoreMapping AkkaJdbcStore::mappingFor(Connection& connection, const QString& sc
     const QString where = schema.isEmpty() ? QString() : u" in schema %1"_s.arg(schema);
     m.description = layout == Layout::Current
         ? u"Akka Persistence JDBC tables event_journal%1%2"_s.arg(m.snapshots ? u" and snapshot"_s : QString(), where)
-        : u"Akka Persistence JDBC legacy (4.x) table journal%1%2; its payloads are serialized envelopes, shown as stored"_s
-              .arg(m.snapshots ? u" and snapshot"_s : QString(), where);
+        : u"Akka Persistence JDBC legacy (4.x) table journal%1%2; payloads are taken out of their envelopes"_s.arg(
+            m.snapshots ? u" and snapshot"_s : QString(), where);
     return m;
 }
 
@@ -157,8 +225,7 @@ QList<DialectMatch> AkkaJdbcStore::detect(Connection& connection)
         if (hasAll(legacy, { "ordering", "persistence_id", "sequence_number", "message" })) {
             // Both layouts in one schema (a migration half done): the legacy one gets a name of its own.
             const QString storeName = hasCurrent ? (schema.isEmpty() ? u"journal"_s : schema + u".journal"_s) : schema;
-            found.append(DialectMatch { name, 60,
-                u"Akka Persistence JDBC legacy (4.x) table journal%1; payloads are shown as stored"_s.arg(where),
+            found.append(DialectMatch { name, 60, u"Akka Persistence JDBC legacy (4.x) table journal%1"_s.arg(where),
                 storeName, [schema](std::unique_ptr<Connection> connection) {
                     return open(std::move(connection), schema, Layout::Legacy);
                 } });
