@@ -59,16 +59,25 @@ PayloadField stateField(const QString& column)
 
 } // namespace
 
-EventsourcingStore::EventsourcingStore(std::unique_ptr<Connection> connection, StoreMapping mapping, QString category)
+EventsourcingStore::EventsourcingStore(
+    std::unique_ptr<Connection> connection, StoreMapping mapping, QString category, bool uuidStreams)
     : MappedStore(std::move(connection), std::move(mapping))
     , m_category(std::move(category))
+    , m_uuidStreams(uuidStreams)
 { }
 
 std::unique_ptr<EventStore> EventsourcingStore::open(
     std::unique_ptr<Connection> connection, const QString& schema, const QString& prefix)
 {
     StoreMapping mapping = mappingFor(*connection, schema, prefix);
-    return std::make_unique<EventsourcingStore>(std::move(connection), std::move(mapping), prefix);
+    bool uuidStreams = false;
+    if (const auto columns = connection->columns(mapping.events.table)) {
+        uuidStreams = std::any_of(columns->cbegin(), columns->cend(), [](const ColumnInfo& column) {
+            return column.name == u"originator_id"_s && column.type.toLower() == u"uuid"_s;
+        });
+    }
+    connection->endRead();
+    return std::make_unique<EventsourcingStore>(std::move(connection), std::move(mapping), prefix, uuidStreams);
 }
 
 QString EventsourcingStore::categoryOf(const QString& /*stream*/) const
@@ -80,7 +89,7 @@ Result<QList<StreamInfo>> EventsourcingStore::readStreams(const StreamQuery& que
 {
     // On PostgreSQL the stream is the uuid column itself, so that a stream's events are a seek on the primary
     // key; a uuid has no regular-expression match, so a pattern is matched here on the streams' text.
-    if (!query.pattern.isEmpty() && !isSqlite())
+    if (!query.pattern.isEmpty() && m_uuidStreams)
         return readStreamsMatchedHere(query);
     return MappedStore::readStreams(query);
 }

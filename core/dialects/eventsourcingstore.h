@@ -25,7 +25,10 @@ public:
     static std::unique_ptr<EventStore> open(
         std::unique_ptr<Connection> connection, const QString& schema, const QString& prefix);
 
-    EventsourcingStore(std::unique_ptr<Connection> connection, StoreMapping mapping, QString category);
+    // `uuidStreams`: originator_id is a PostgreSQL uuid (the default; POSTGRES_ORIGINATOR_ID_TYPE=text makes it
+    // text in later releases).
+    EventsourcingStore(
+        std::unique_ptr<Connection> connection, StoreMapping mapping, QString category, bool uuidStreams);
 
     // Every stream is one aggregate of the application; the category is the application (its table prefix).
     // The aggregate's class is only in the topic of each stream's first event, which would cost a read per
@@ -37,6 +40,7 @@ protected:
 
 private:
     QString m_category;
+    bool m_uuidStreams;
 };
 
 } // namespace EventScope

@@ -132,7 +132,7 @@ class TestEventsourcingDialect : public QObject
 private:
     PostgresServer m_server;
     QHash<QString, PostgresServer::Counters> m_before;
-    const QStringList m_databases { u"es"_s, u"esbig"_s };
+    const QStringList m_databases { u"es"_s, u"esbig"_s, u"estext"_s };
 
     std::unique_ptr<EventStore> open(const QString& database, const QString& storeName = {})
     {
@@ -182,6 +182,16 @@ ANALYZE big_events;
 )"_s,
                      u"esbig"_s),
             QString());
+        // An application without a name (prefix "stored") whose ids are text (POSTGRES_ORIGINATOR_ID_TYPE=text).
+        QCOMPARE(
+            m_server.exec(applicationDdl(u"stored"_s).replace(u"originator_id uuid"_s, u"originator_id text"_s) + uR"(
+INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES
+ ('order-1', 1, 'shop:Order.Created', '{}'),
+ ('order-2', 1, 'shop:Order.Created', '{}'),
+ ('order-1', 2, 'shop:Order.Paid', '{}');
+)"_s,
+                u"estext"_s),
+            QString());
         for (const QString& database : m_databases) {
             QTRY_COMPARE(m_server.otherSessions(database), 0);
             m_before.insert(database, m_server.counters(database));
@@ -224,6 +234,27 @@ ANALYZE big_events;
                 line(2, u"c0000000-0000-4000-8000-000000000003"_s, u"inventory"_s, 2,
                     u"inventory.domain:Item.Restocked"_s, 0, R"({"n":4})") }));
         QCOMPARE(inventory->snapshots(u"c0000000-0000-4000-8000-000000000003"_s)->size(), 0);
+    }
+
+    void textIdsAndTheUnnamedApplication()
+    {
+        const auto opened = openStore(*StoreLocation::parse(m_server.uri(u"estext"_s)));
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        QCOMPARE(opened->match.storeName, u"stored"_s);
+        EventStore& store = *opened->store;
+        const auto streams = store.streams({ u"-1$"_s, {}, {}, {} });
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QCOMPARE(streams->size(), 1);
+        QCOMPARE(streams->first().stream, u"order-1"_s);
+        QCOMPARE(streams->first().category, u"stored"_s);
+        QCOMPARE(streams->first().events, 2);
+        EventPageRequest request;
+        request.filter.stream = u"order-1"_s;
+        const auto page = store.readEvents(request);
+        QVERIFY(page);
+        QCOMPARE(page->events.size(), 2);
+        QCOMPARE(page->events.at(1).type, u"shop:Order.Paid"_s);
+        QCOMPARE(page->events.at(1).position, 3);
     }
 
     void countsStreamsAndCategoriesAreExact()
