@@ -43,10 +43,13 @@ QString timestampSql(const QString& state, bool sqlite)
         return u"CASE WHEN json_valid(%1) AND json_extract(%1, '$.timestamp._type_') = 'datetime_iso'"
                " THEN json_extract(%1, '$.timestamp._data_') END"_s.arg(text);
     }
-    return u"substring(encode(%1, 'escape') FROM"
-           " '\"timestamp\": *\\{ *\"_type_\": *\"datetime_iso\", *\"_data_\": *\"([0-9]{4}-[0-9]{2}-[0-9]{2}[T "
-           "][0-9:.]+"
-           "(Z|[+-][0-9:]+)*)\"')"_s.arg(state);
+    // The ISO text is captured only when its fields are in range, so that the cast to timestamptz cannot fail
+    // (short of a day past its month's end, which Python's isoformat() never writes).
+    static const QString pattern
+        = uR"re('"timestamp": *\{ *"_type_": *"datetime_iso", *"_data_": *")re"
+          uR"re(([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])re"
+          uR"re((\.[0-9]+)*(Z|[+-][01][0-9]:[0-5][0-9])*)"')re"_s;
+    return u"substring(encode(%1, 'escape') FROM %2)"_s.arg(state, pattern);
 }
 
 // The library compresses with zlib (ZlibCompressor) when the application asks: zlib's stream starts with 0x78.
