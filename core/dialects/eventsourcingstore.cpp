@@ -33,9 +33,14 @@ QString sqlText(const QString& text)
 
 // The event's `timestamp` attribute, which the library's JSON transcoder writes as
 // {"_type_":"datetime_iso","_data_":"2024-05-01T12:00:00.123456+00:00"}, as ISO text in SQL; NULL (time 0)
-// when the state is compressed or encrypted, or has no such timestamp. It must never fail on a row: PostgreSQL
-// reads it with a pattern over the bytes escaped as text (no UTF-8 or JSON parse that could raise an error);
-// SQLite parses the JSON only when json_valid() says it is JSON.
+// when the state is compressed or encrypted, or has no such timestamp. It must never fail on a row, and it runs
+// on every row when the store is described or its streams listed, so it must be cheap.
+// SQLite parses the JSON (about 1 µs a row) when json_valid() says it is JSON. PostgreSQL cannot parse JSON
+// without raising an error on a bad row, and a pattern that captures the time anywhere in the state cost 80 µs a
+// row (41 s to describe 500 000 events). So it reads the timestamp where the library writes it, first (an
+// event's state is its dataclass fields in order without originator_id and originator_version, and
+// DomainEvent's fields are those two, then timestamp), checks it with a match that captures nothing, and cuts it
+// at its closing quote: 1.8 s for the same 500 000. A state that does not start with it has no time here.
 QString timestampSql(const QString& state, bool sqlite)
 {
     if (sqlite) {
@@ -43,13 +48,19 @@ QString timestampSql(const QString& state, bool sqlite)
         return u"CASE WHEN json_valid(%1) AND json_extract(%1, '$.timestamp._type_') = 'datetime_iso'"
                " THEN json_extract(%1, '$.timestamp._data_') END"_s.arg(text);
     }
-    // The ISO text is captured only when its fields are in range, so that the cast to timestamptz cannot fail
-    // (short of a day past its month's end, which Python's isoformat() never writes).
+    static const QByteArray prefix = R"({"timestamp":{"_type_":"datetime_iso","_data_":")";
+    // The 40 bytes after the prefix hold the ISO text and its closing quote, escaped so that no byte can fail.
+    const QString iso = u"encode(substr(%1, %2, 40), 'escape')"_s.arg(state).arg(prefix.size() + 1);
+    // Its fields in range, so that the cast to timestamptz cannot fail (short of a day past its month's end, which
+    // Python's isoformat() never writes).
     static const QString pattern
-        = uR"re('"timestamp": *\{ *"_type_": *"datetime_iso", *"_data_": *")re"
-          uR"re(([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])re"
-          uR"re((\.[0-9]+)*(Z|[+-][01][0-9]:[0-5][0-9])*)"')re"_s;
-    return u"substring(encode(%1, 'escape') FROM %2)"_s.arg(state, pattern);
+        = uR"re('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])re"
+          uR"re((\.[0-9]+){0,1}(Z|[+-][01][0-9]:[0-5][0-9]){0,1}"')re"_s;
+    return u"CASE WHEN substr(%1, 1, %2) = '\\x%3'::bytea AND %4 ~ %5 THEN split_part(%4, '\"', 1) END"_s.arg(state)
+        .arg(prefix.size())
+        .arg(QString::fromLatin1(prefix.toHex()))
+        .arg(iso)
+        .arg(pattern);
 }
 
 // The library compresses with zlib (ZlibCompressor) when the application asks: zlib's stream starts with 0x78.
