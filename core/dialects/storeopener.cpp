@@ -1,8 +1,10 @@
 #include "storeopener.h"
 
+#include "akkajdbcstore.h"
 #include "axonstore.h"
 #include "commandedstore.h"
 #include "emmettstore.h"
+#include "eventsourcingstore.h"
 #include "eventuousstore.h"
 #include "mappedstore.h"
 #include "mappingfile.h"
@@ -35,6 +37,8 @@ const QList<KnownDialect>& dialects()
         { AxonStore::kName, &AxonStore::detect },
         { EmmettStore::kName, &EmmettStore::detect },
         { EventuousStore::kName, &EventuousStore::detect },
+        { AkkaJdbcStore::kName, &AkkaJdbcStore::detect },
+        { EventsourcingStore::kName, &EventsourcingStore::detect },
     };
     return known;
 }

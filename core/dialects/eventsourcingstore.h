@@ -1,0 +1,46 @@
+#pragma once
+
+#include "dialect.h"
+#include "mappedstore.h"
+
+namespace EventScope {
+
+// Python eventsourcing (pyeventsourcing/eventsourcing): an application's `<app>_events` and `<app>_snapshots`
+// tables on PostgreSQL (several applications in one database, each a store of its own), `stored_events` and
+// `stored_snapshots` on SQLite. A mapping over the catalog's columns; the code here is the category rule and
+// PostgreSQL's uuid stream ids.
+class EventsourcingStore final : public MappedStore
+{
+public:
+    static constexpr char kName[] = "eventsourcing";
+
+    // Confidence 90 for each events table with the library's columns (originator_id, originator_version,
+    // topic, state, and on PostgreSQL notification_id); storeName is the application's table prefix on
+    // PostgreSQL, empty on SQLite.
+    static QList<DialectMatch> detect(Connection& connection);
+
+    // The mapping for the application whose tables are `<prefix>_events` / `<prefix>_snapshots` in `schema`.
+    static StoreMapping mappingFor(Connection& connection, const QString& schema, const QString& prefix);
+
+    static std::unique_ptr<EventStore> open(
+        std::unique_ptr<Connection> connection, const QString& schema, const QString& prefix);
+
+    // `uuidStreams`: originator_id is a PostgreSQL uuid (the default; POSTGRES_ORIGINATOR_ID_TYPE=text makes it
+    // text in later releases).
+    EventsourcingStore(
+        std::unique_ptr<Connection> connection, StoreMapping mapping, QString category, bool uuidStreams);
+
+    // Every stream is one aggregate of the application; the category is the application (its table prefix).
+    // The aggregate's class is only in the topic of each stream's first event, which would cost a read per
+    // stream to list categories.
+    QString categoryOf(const QString& stream) const override;
+
+protected:
+    Result<QList<StreamInfo>> readStreams(const StreamQuery& query) override;
+
+private:
+    QString m_category;
+    bool m_uuidStreams;
+};
+
+} // namespace EventScope

@@ -1,0 +1,463 @@
+#include "../cli/clirunner.h"
+
+#include <core/dialects/eventsourcingstore.h>
+#include <core/dialects/storeopener.h>
+#include <postgresserver.h>
+#include <storecomparison.h>
+#include <testsupport.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+#include <zlib.h>
+
+using namespace Qt::StringLiterals;
+using namespace EventScope;
+using TestSupport::PostgresServer;
+
+namespace {
+
+QByteArray zlibbed(const QByteArray& text)
+{
+    uLongf size = compressBound(uLong(text.size()));
+    QByteArray out(qsizetype(size), '\0');
+    compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(text.constData()),
+        uLong(text.size()));
+    out.resize(qsizetype(size));
+    return out;
+}
+
+QString bytea(const QByteArray& bytes)
+{
+    return u"'\\x%1'::bytea"_s.arg(QString::fromLatin1(bytes.toHex()));
+}
+
+QByteArray timestamp(const char* iso)
+{
+    return R"("timestamp":{"_type_":"datetime_iso","_data_":")" + QByteArray(iso) + R"("})";
+}
+
+// Events as the library's JSON transcoder writes them (compact, `timestamp` first).
+const QByteArray kOpenedAlice = "{" + timestamp("2024-05-01T12:00:00.250000+00:00")
+    + R"(,"originator_topic":"bankaccounts.domain:BankAccount","full_name":"Alice"})";
+const QByteArray kCredited
+    = "{" + timestamp("2024-05-01T12:00:01+00:00") + R"(,"amount":{"_type_":"decimal_str","_data_":"10.00"}})";
+const QByteArray kOpenedBob = "{" + timestamp("2024-05-01T12:00:02+00:00")
+    + R"(,"originator_topic":"bankaccounts.domain:BankAccount","full_name":"Bob"})";
+// AES-GCM output (nonce, tag, ciphertext) looks like this: random bytes, without the key nothing to decode.
+const QByteArray kEncrypted = QByteArray::fromHex("9c1d2e3f405162738495a6b7c8d9eafb0c1d2e3f40516273");
+const QByteArray kSnapshot = "{" + timestamp("2024-05-01T12:00:05+00:00")
+    + R"(,"topic":"bankaccounts.domain:BankAccount","state":{"full_name":"Alice","balance":{"_type_":"decimal_str","_data_":"10.00"}}})";
+
+constexpr auto kAlice = "a0000000-0000-4000-8000-000000000001";
+constexpr auto kBob = "b0000000-0000-4000-8000-000000000002";
+constexpr qint64 kNoon = 1714564800000; // 2024-05-01T12:00:00Z
+
+// An application's tables on PostgreSQL (store-schemas.md §4.2), named by its prefix.
+QString applicationDdl(const QString& table)
+{
+    return uR"(
+CREATE TABLE %1_events (
+    originator_id uuid NOT NULL,
+    originator_version bigint NOT NULL,
+    topic text,
+    state bytea,
+    notification_id bigserial,
+    PRIMARY KEY (originator_id, originator_version)) WITH (autovacuum_enabled = false);
+CREATE UNIQUE INDEX %2_events_notification_id_idx ON %1_events (notification_id ASC);
+CREATE TABLE %1_snapshots (
+    originator_id uuid NOT NULL,
+    originator_version bigint NOT NULL,
+    topic text,
+    state bytea,
+    PRIMARY KEY (originator_id, originator_version)) WITH (autovacuum_enabled = false);
+CREATE TABLE %1_tracking (
+    application_name text NOT NULL,
+    notification_id bigint NOT NULL,
+    PRIMARY KEY (application_name, notification_id)) WITH (autovacuum_enabled = false);
+)"_s.arg(table, table.section(u'.', -1));
+}
+
+QString line(qint64 position, const QString& stream, const QString& category, qint64 version, const QString& type,
+    qint64 time, const QByteArray& data)
+{
+    return u"%1 %2 %3 %4 %5 %6  %7 "_s.arg(position)
+        .arg(stream, category)
+        .arg(version)
+        .arg(type)
+        .arg(time)
+        .arg(QString::fromLatin1(data.toBase64()));
+}
+
+// The bankaccounts application's events in notification order.
+QStringList expectedLog(const QString& alice, const QString& bob, const QString& category)
+{
+    return {
+        line(1, alice, category, 1, u"bankaccounts.domain:BankAccount.Opened"_s, kNoon + 250, kOpenedAlice),
+        line(2, bob, category, 1, u"bankaccounts.domain:BankAccount.Opened"_s, kNoon + 2000, kOpenedBob),
+        // Compressed: decoded for display, but its time cannot be read in SQL.
+        line(3, alice, category, 2, u"bankaccounts.domain:BankAccount.Credited"_s, 0, kCredited),
+        line(4, bob, category, 2, u"bankaccounts.domain:BankAccount.Credited"_s, 0, "not json"),
+        line(5, alice, category, 3, u"bankaccounts.domain:BankAccount.Closed"_s, 0, kEncrypted),
+    };
+}
+
+QString sqliteExec(const QString& path, const QString& sql)
+{
+    sqlite3* db = nullptr;
+    sqlite3_open(path.toUtf8().constData(), &db);
+    char* error = nullptr;
+    sqlite3_exec(db, sql.toUtf8().constData(), nullptr, nullptr, &error);
+    const QString message = error ? QString::fromUtf8(error) : QString();
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return message;
+}
+
+QString hexLiteral(const QByteArray& bytes)
+{
+    return u"X'%1'"_s.arg(QString::fromLatin1(bytes.toHex()));
+}
+
+} // namespace
+
+// Python eventsourcing's tables, built here from the reference DDL and filled by the test: two applications in
+// one PostgreSQL database (one in its own schema), 20 000 events for the planner, and the SQLite recorder's
+// tables; exact events, streams, payloads (plain, zlib, encrypted, invalid), times and snapshots, read-only.
+class TestEventsourcingDialect : public QObject
+{
+    Q_OBJECT
+
+private:
+    PostgresServer m_server;
+    QHash<QString, PostgresServer::Counters> m_before;
+    const QStringList m_databases { u"es"_s, u"esbig"_s, u"estext"_s };
+
+    std::unique_ptr<EventStore> open(const QString& database, const QString& storeName = {})
+    {
+        OpenOptions options;
+        options.storeName = storeName;
+        auto opened = openStore(*StoreLocation::parse(m_server.uri(database)), options);
+        if (!opened) {
+            qWarning("%s", qPrintable(opened.error().message));
+            return nullptr;
+        }
+        return std::move(opened->store);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (PostgresServer::disabledByEnvironment())
+            QSKIP("EVENTSCOPE_NO_POSTGRES=1");
+        QCOMPARE(m_server.start(), QString());
+        for (const QString& database : m_databases)
+            QCOMPARE(m_server.createDatabase(database), QString());
+        const QString alice = QString::fromLatin1(kAlice);
+        const QString bob = QString::fromLatin1(kBob);
+        QCOMPARE(m_server.exec(applicationDdl(u"bankaccounts"_s) + u"CREATE SCHEMA shop;"_s
+                         + applicationDdl(u"shop.inventory"_s)
+                         + uR"(
+INSERT INTO bankaccounts_events (originator_id, originator_version, topic, state) VALUES
+ ('%1', 1, 'bankaccounts.domain:BankAccount.Opened', %3),
+ ('%2', 1, 'bankaccounts.domain:BankAccount.Opened', %4),
+ ('%1', 2, 'bankaccounts.domain:BankAccount.Credited', %5),
+ ('%2', 2, 'bankaccounts.domain:BankAccount.Credited', 'not json'),
+ ('%1', 3, 'bankaccounts.domain:BankAccount.Closed', %6);
+INSERT INTO bankaccounts_snapshots VALUES ('%1', 2, 'eventsourcing.domain:Snapshot', %7);
+INSERT INTO shop.inventory_events (originator_id, originator_version, topic, state) VALUES
+ ('c0000000-0000-4000-8000-000000000003', 1, 'inventory.domain:Item.Registered', '{"sku":"x"}'),
+ ('c0000000-0000-4000-8000-000000000003', 2, 'inventory.domain:Item.Restocked', '{"n":4}');
+)"_s.arg(alice, bob, bytea(kOpenedAlice), bytea(kOpenedBob), bytea(zlibbed(kCredited)), bytea(kEncrypted),
+                             bytea(kSnapshot)),
+                     u"es"_s),
+            QString());
+        QCOMPARE(m_server.exec(applicationDdl(u"big"_s) + uR"(
+INSERT INTO big_events (originator_id, originator_version, topic, state)
+SELECT (lpad(to_hex(i % 20), 8, '0') || '-0000-4000-8000-000000000000')::uuid, i / 20 + 1, 'big:Counter.Incremented',
+    convert_to('{"n":' || i || '}', 'UTF8')
+FROM generate_series(0, 19999) AS i;
+ANALYZE big_events;
+)"_s,
+                     u"esbig"_s),
+            QString());
+        // An application without a name (prefix "stored") whose ids are text (POSTGRES_ORIGINATOR_ID_TYPE=text).
+        QCOMPARE(
+            m_server.exec(applicationDdl(u"stored"_s).replace(u"originator_id uuid"_s, u"originator_id text"_s) + uR"(
+INSERT INTO stored_events (originator_id, originator_version, topic, state) VALUES
+ ('order-1', 1, 'shop:Order.Created', '{}'),
+ ('order-2', 1, 'shop:Order.Created', '{}'),
+ ('order-1', 2, 'shop:Order.Paid', '{}');
+)"_s,
+                u"estext"_s),
+            QString());
+        for (const QString& database : m_databases) {
+            QTRY_COMPARE(m_server.otherSessions(database), 0);
+            m_before.insert(database, m_server.counters(database));
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        if (PostgresServer::disabledByEnvironment())
+            return;
+        for (const QString& database : m_databases)
+            QVERIFY2(m_server.counters(database).writesEqual(m_before.value(database)), qPrintable(database));
+    }
+
+    void eachApplicationIsAStore()
+    {
+        const auto opened = openStore(*StoreLocation::parse(m_server.uri(u"es"_s)));
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        QCOMPARE(opened->match.dialect, u"eventsourcing"_s);
+        QCOMPARE(opened->match.confidence, 90);
+        QCOMPARE(opened->match.storeName, u"bankaccounts"_s);
+        QStringList names;
+        for (const DialectMatch& match : opened->found)
+            names.append(match.dialect + u' ' + match.storeName);
+        QCOMPARE(names, (QStringList { u"eventsourcing bankaccounts"_s, u"eventsourcing inventory"_s }));
+
+        auto inventory = open(u"es"_s, u"inventory"_s);
+        QVERIFY(inventory);
+        const auto info = inventory->describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->events, 2);
+        QCOMPARE(info->streams, 1);
+        QCOMPARE(info->categories, 1);
+        QCOMPARE(info->snapshots, 0);
+        const auto page = inventory->readEvents({});
+        QVERIFY(page);
+        QCOMPARE(TestSupport::describeEvents(page->events),
+            (QStringList { line(1, u"c0000000-0000-4000-8000-000000000003"_s, u"inventory"_s, 1,
+                               u"inventory.domain:Item.Registered"_s, 0, R"({"sku":"x"})"),
+                line(2, u"c0000000-0000-4000-8000-000000000003"_s, u"inventory"_s, 2,
+                    u"inventory.domain:Item.Restocked"_s, 0, R"({"n":4})") }));
+        QCOMPARE(inventory->snapshots(u"c0000000-0000-4000-8000-000000000003"_s)->size(), 0);
+    }
+
+    void textIdsAndTheUnnamedApplication()
+    {
+        const auto opened = openStore(*StoreLocation::parse(m_server.uri(u"estext"_s)));
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        QCOMPARE(opened->match.storeName, u"stored"_s);
+        EventStore& store = *opened->store;
+        const auto streams = store.streams({ u"-1$"_s, {}, {}, {} });
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QCOMPARE(streams->size(), 1);
+        QCOMPARE(streams->first().stream, u"order-1"_s);
+        QCOMPARE(streams->first().category, u"stored"_s);
+        QCOMPARE(streams->first().events, 2);
+        EventPageRequest request;
+        request.filter.stream = u"order-1"_s;
+        const auto page = store.readEvents(request);
+        QVERIFY(page);
+        QCOMPARE(page->events.size(), 2);
+        QCOMPARE(page->events.at(1).type, u"shop:Order.Paid"_s);
+        QCOMPARE(page->events.at(1).position, 3);
+    }
+
+    void countsStreamsAndCategoriesAreExact()
+    {
+        auto store = open(u"es"_s);
+        QVERIFY(store);
+        const auto info = store->describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->dialect, u"eventsourcing"_s);
+        QCOMPARE(info->events, 5);
+        QCOMPARE(info->streams, 2);
+        QCOMPARE(info->categories, 1);
+        QCOMPARE(info->snapshots, 1);
+        QCOMPARE(*info->firstPosition, 1);
+        QCOMPARE(*info->lastPosition, 5);
+        // The compressed, encrypted and invalid events have no readable time; the range is of those that do.
+        QCOMPARE(*info->firstTimeMs, kNoon + 250);
+        QCOMPARE(*info->lastTimeMs, kNoon + 2000);
+        const auto streams = store->streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList listed;
+        for (const StreamInfo& s : *streams)
+            listed.append(
+                u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion).arg(s.lastTimeMs));
+        QCOMPARE(listed,
+            (QStringList { u"%1 bankaccounts 3 3 %2"_s.arg(QLatin1StringView(kAlice)).arg(kNoon + 250),
+                u"%1 bankaccounts 2 2 %2"_s.arg(QLatin1StringView(kBob)).arg(kNoon + 2000) }));
+        const auto categories = store->categories({});
+        QVERIFY(categories);
+        QCOMPARE(categories->size(), 1);
+        QCOMPARE(categories->first().category, u"bankaccounts"_s);
+        QCOMPARE(categories->first().streams, 2);
+        QCOMPARE(categories->first().events, 5);
+        // A pattern over uuid streams, matched in EventScope (PostgreSQL has no regex on uuid).
+        const auto matched = store->streams({ u"^b0"_s, {}, {}, {} });
+        QVERIFY2(matched, matched ? "" : qPrintable(matched.error().message));
+        QCOMPARE(matched->size(), 1);
+        QCOMPARE(matched->first().stream, QLatin1StringView(kBob));
+        const auto after = store->streams({ {}, {}, QString::fromLatin1(kAlice), {} });
+        QVERIFY(after);
+        QCOMPARE(after->size(), 1);
+        QCOMPARE(after->first().stream, QLatin1StringView(kBob));
+    }
+
+    void eventsAreDecodedAsStored()
+    {
+        auto store = open(u"es"_s);
+        QVERIFY(store);
+        const QString alice = QString::fromLatin1(kAlice);
+        const QString bob = QString::fromLatin1(kBob);
+        const QStringList log = expectedLog(alice, bob, u"bankaccounts"_s);
+        const auto page = store->readEvents({});
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(TestSupport::describeEvents(page->events), log);
+
+        EventPageRequest stream;
+        stream.filter.stream = alice;
+        stream.direction = ReadDirection::Backward;
+        stream.limit = 2;
+        const auto alicePage = store->readEvents(stream);
+        QVERIFY2(alicePage, alicePage ? "" : qPrintable(alicePage.error().message));
+        QCOMPARE(TestSupport::describeEvents(alicePage->events), (QStringList { log[4], log[2] }));
+        stream.start = KeyBound { 2, false };
+        QCOMPARE(TestSupport::describeEvents(store->readEvents(stream)->events), (QStringList { log[0] }));
+
+        EventPageRequest category;
+        category.filter.category = u"bankaccounts"_s;
+        QCOMPARE(store->readEvents(category)->events.size(), 5);
+        category.filter.category = u"other"_s;
+        QCOMPARE(store->readEvents(category)->events.size(), 0);
+
+        EventPageRequest type;
+        type.filter.type = u"bankaccounts.domain:BankAccount.Opened"_s;
+        QCOMPARE(TestSupport::describeEvents(store->readEvents(type)->events), (QStringList { log[0], log[1] }));
+
+        QCOMPARE(*store->keyAtTime({}, kNoon + 1000), 2);
+        QCOMPARE(*store->keyAtPosition({}, 3), 3);
+        QList<qint64> anchors;
+        QCOMPARE(*store->scanKeys({}, 2,
+                     [&anchors](const QList<qint64>& chunk, qint64) {
+                         anchors.append(chunk);
+                         return true;
+                     }),
+            5);
+        QCOMPARE(anchors, (QList<qint64> { 1, 3, 5 }));
+    }
+
+    void snapshotsAreDecoded()
+    {
+        auto store = open(u"es"_s);
+        QVERIFY(store);
+        const auto snapshots = store->snapshots(QString::fromLatin1(kAlice));
+        QVERIFY2(snapshots, snapshots ? "" : qPrintable(snapshots.error().message));
+        QCOMPARE(snapshots->size(), 1);
+        QCOMPARE(snapshots->first().version, 2);
+        QCOMPARE(snapshots->first().timeMs, kNoon + 5000);
+        QCOMPARE(snapshots->first().state, kSnapshot);
+        QCOMPARE(store->snapshots(QString::fromLatin1(kBob))->size(), 0);
+    }
+
+    void pageQueriesAreIndexSeeks_data()
+    {
+        QTest::addColumn<QString>("stream");
+        QTest::addColumn<int>("direction");
+        QTest::addColumn<bool>("afterKey");
+        const QString stream = u"00000011-0000-4000-8000-000000000000"_s; // entity 17 of 20
+        QTest::newRow("global page") << QString() << int(ReadDirection::Forward) << false;
+        QTest::newRow("global page backward") << QString() << int(ReadDirection::Backward) << false;
+        QTest::newRow("global page after a key") << QString() << int(ReadDirection::Forward) << true;
+        QTest::newRow("stream page") << stream << int(ReadDirection::Forward) << false;
+        QTest::newRow("stream page backward after a key") << stream << int(ReadDirection::Backward) << true;
+    }
+    void pageQueriesAreIndexSeeks()
+    {
+        QFETCH(QString, stream);
+        QFETCH(int, direction);
+        QFETCH(bool, afterKey);
+        auto store = open(u"esbig"_s);
+        QVERIFY(store);
+        auto* mapped = dynamic_cast<MappedStore*>(store.get());
+        QVERIFY(mapped);
+        EventPageRequest request;
+        request.filter.stream = stream;
+        request.direction = ReadDirection(direction);
+        if (afterKey)
+            request.start = KeyBound { stream.isEmpty() ? 10000 : 500, false };
+        const auto plan = store->explain(mapped->readEventsQuery(request));
+        QVERIFY2(plan, plan ? "" : qPrintable(plan.error().message));
+        const QString text = plan->join(u'\n');
+        QVERIFY2(!text.contains(u"Seq Scan"_s) && !text.contains(u"Sort"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"Index"_s), qPrintable(text));
+        const auto page = store->readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(page->events.size(), 100);
+    }
+
+    void sqliteRecorder()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath(u"bank.sqlite"_s);
+        const QString alice = u"a0000000000040008000000000000001"_s;
+        const QString bob = u"b0000000000040008000000000000002"_s;
+        QCOMPARE(sqliteExec(path,
+                     uR"(
+CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,
+    PRIMARY KEY (originator_id, originator_version));
+CREATE TABLE stored_snapshots (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,
+    PRIMARY KEY (originator_id, originator_version)) WITHOUT ROWID;
+CREATE TABLE tracking (application_name TEXT, notification_id INTEGER,
+    PRIMARY KEY (application_name, notification_id)) WITHOUT ROWID;
+INSERT INTO stored_events VALUES
+ ('%1', 1, 'bankaccounts.domain:BankAccount.Opened', %3),
+ ('%2', 1, 'bankaccounts.domain:BankAccount.Opened', %4),
+ ('%1', 2, 'bankaccounts.domain:BankAccount.Credited', %5),
+ ('%2', 2, 'bankaccounts.domain:BankAccount.Credited', CAST('not json' AS BLOB)),
+ ('%1', 3, 'bankaccounts.domain:BankAccount.Closed', %6);
+INSERT INTO stored_snapshots VALUES ('%1', 2, 'eventsourcing.domain:Snapshot', %7);
+)"_s.arg(alice, bob, hexLiteral(kOpenedAlice), hexLiteral(kOpenedBob), hexLiteral(zlibbed(kCredited)),
+                         hexLiteral(kEncrypted), hexLiteral(kSnapshot))),
+            QString());
+        const QByteArray hash = TestSupport::sha256OfFile(path);
+        {
+            const auto opened = openStore(StoreLocation::sqliteFile(path));
+            QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+            QCOMPARE(opened->match.dialect, u"eventsourcing"_s);
+            QCOMPARE(opened->match.storeName, QString());
+            EventStore& store = *opened->store;
+            const auto info = store.describe();
+            QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+            QCOMPARE(info->events, 5);
+            QCOMPARE(info->streams, 2);
+            QCOMPARE(info->categories, 1);
+            QCOMPARE(info->snapshots, 1);
+            const auto page = store.readEvents({});
+            QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+            QCOMPARE(TestSupport::describeEvents(page->events), expectedLog(alice, bob, u"stored"_s));
+            EventPageRequest stream;
+            stream.filter.stream = bob;
+            QCOMPARE(store.readEvents(stream)->events.size(), 2);
+            const auto streams = store.streams({ u"^b0"_s, {}, {}, {} });
+            QVERIFY(streams);
+            QCOMPARE(streams->size(), 1);
+            QCOMPARE(streams->first().events, 2);
+            QCOMPARE(streams->first().lastVersion, 2);
+            const auto snapshots = store.snapshots(alice);
+            QVERIFY(snapshots);
+            QCOMPARE(snapshots->size(), 1);
+            QCOMPARE(snapshots->first().version, 2);
+            QCOMPARE(snapshots->first().timeMs, kNoon + 5000);
+            QCOMPARE(snapshots->first().state, kSnapshot);
+        }
+        QCOMPARE(TestSupport::sha256OfFile(path), hash);
+    }
+
+    void cliInfoNamesTheDialect()
+    {
+        const auto run = CliTest::runCli({ u"info"_s, u"--json"_s, m_server.uri(u"es"_s) });
+        QVERIFY(run.finished);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(R"("dialect":"eventsourcing")"), run.out.constData());
+        QVERIFY2(run.out.contains(R"("events":5)"), run.out.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventsourcingDialect)
+#include "tst_eventsourcingdialect.moc"
