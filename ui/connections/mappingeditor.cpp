@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -94,13 +95,17 @@ MappingEditor::MappingEditor(StoreLocation location, QString password, QWidget* 
     m_okButton->setObjectName(u"okButton"_s);
     m_okButton->setText(tr("&Use Mapping"));
     buttons->button(QDialogButtonBox::Cancel)->setObjectName(u"cancelButton"_s);
-    buttons->addButton(m_importButton, QDialogButtonBox::ActionRole);
-    buttons->addButton(m_exportButton, QDialogButtonBox::ActionRole);
+    // The file buttons on the left, away from the ones that close the dialog.
+    auto* buttonRow = new QHBoxLayout;
+    buttonRow->addWidget(m_importButton);
+    buttonRow->addWidget(m_exportButton);
+    buttonRow->addStretch(1);
+    buttonRow->addWidget(buttons);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_storeLabel);
     layout->addWidget(splitter, 1);
-    layout->addWidget(buttons);
+    layout->addLayout(buttonRow);
 
     m_previewTimer->setSingleShot(true);
     m_previewTimer->setInterval(kPreviewDelayMs);
@@ -201,7 +206,7 @@ QWidget* MappingEditor::createPreviewPane()
     m_previewTable = new QTableWidget(0, 8, pane);
     m_previewTable->setObjectName(u"previewTable"_s);
     m_previewTable->setHorizontalHeaderLabels(
-        { tr("Position"), tr("Stream"), tr("Category"), tr("Version"), tr("Type"), tr("Time"), tr("Id"), tr("Data") });
+        { tr("Position"), tr("Stream"), tr("Category"), tr("Version"), tr("Type"), tr("Time"), tr("Data"), tr("Id") });
     m_previewTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_previewTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_previewTable->setAlternatingRowColors(true);
@@ -235,10 +240,9 @@ void MappingEditor::showSchema(const QList<TableSchema>& tables)
             columns.append(column.name);
         m_columns.insert(name, columns);
     }
-    m_storeLabel->setText(tr("%1: %n table(s). Pick the events table, then a column or an SQL expression for "
-                             "each field.",
-        nullptr, int(m_tables.size()))
-                              .arg(m_location.displayName()));
+    const QString count = m_tables.size() == 1 ? tr("1 table") : tr("%1 tables").arg(m_tables.size());
+    m_storeLabel->setText(tr("%1 (%2). Pick the events table, then a column or an SQL expression for each field.")
+                              .arg(m_location.displayName(), count));
     m_rowByField.value(kEventsTable)->setChoices(m_tables);
     m_rowByField.value(kSnapshotsTable)->setChoices(m_tables);
     updateColumnChoices();
@@ -448,7 +452,7 @@ void MappingEditor::showPreview(const QList<Event>& events)
         const Event& event = events.at(row);
         const QStringList cells { QString::number(event.position), event.stream, event.category,
             QString::number(event.version), event.type, event.timeMs ? formatIsoTime(event.timeMs) : QString(),
-            event.id, payloadPreview(event.data, 200) };
+            payloadPreview(event.data, 200), event.id };
         for (int column = 0; column < cells.size(); ++column) {
             auto* item = new QTableWidgetItem(cells.at(column));
             if (column == 0 || column == 3)
@@ -457,6 +461,10 @@ void MappingEditor::showPreview(const QList<Event>& events)
         }
     }
     m_previewTable->resizeColumnsToContents();
+    // The payload is what tells whether the mapping reads right: a long id or stream must not push it out of view.
+    const int widest = fontMetrics().horizontalAdvance(u'x') * 40;
+    for (int column = 0; column < m_previewTable->columnCount() - 1; ++column)
+        m_previewTable->setColumnWidth(column, std::min(m_previewTable->columnWidth(column), widest));
     showPreviewMessage(events.isEmpty() ? tr("The mapping reads no events: the table is empty, or the condition "
                                              "matches no row.")
                                         : tr("The mapping reads these events."),
