@@ -2,6 +2,8 @@
 
 #include <ui/mainwindow/mainwindow.h>
 
+#include <core/dialects/mappingfile.h>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -26,16 +28,33 @@ int main(int argc, char* argv[])
         u"store"_s, QCoreApplication::translate("main", "The event store file to open."), u"[store]"_s);
     const QCommandLineOption demo(u"demo"_s,
         QCoreApplication::translate("main", "Open the demo store (written once into the application data folder)."));
-    // Developer options for scripted screenshots: select a stream in the tree, then a row of the table.
+    const QCommandLineOption mapping(u"mapping"_s,
+        QCoreApplication::translate("main", "Read the store through this mapping file (see docs/mappings.md)."),
+        u"file"_s);
+    // Developer options for scripted screenshots: select a stream in the tree, then a row of the table; show the
+    // mapping editor on the store.
     QCommandLineOption selectStream(u"select-stream"_s, u"(developer) Select this stream once loaded."_s, u"name"_s);
     QCommandLineOption selectRow(u"select-row"_s, u"(developer) Select this table row once loaded."_s, u"row"_s);
     QCommandLineOption timeTravel(
         u"time-travel"_s, u"(developer) Open time travel on this stream once loaded."_s, u"stream"_s);
+    QCommandLineOption editMapping(u"edit-mapping"_s, u"(developer) Show the mapping editor on the store."_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
     timeTravel.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ demo, selectStream, selectRow, timeTravel });
+    editMapping.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({ demo, mapping, selectStream, selectRow, timeTravel, editMapping });
     parser.process(app);
+
+    EventScope::OpenOptions options;
+    if (parser.isSet(mapping)) {
+        auto loaded = EventScope::MappingFile::load(parser.value(mapping));
+        if (!loaded) {
+            // Before any window: as the CLI says it, with the field it came from.
+            qCritical("eventscope: %s", qPrintable(loaded.error().message));
+            return 2;
+        }
+        options.mapping = std::move(loaded).value();
+    }
 
     EventScope::MainWindow window;
     window.show();
@@ -58,9 +77,21 @@ int main(int argc, char* argv[])
             &window, &EventScope::MainWindow::storeOpened, &window,
             [&window, stream] { window.openTimeTravelOn(stream); }, Qt::SingleShotConnection);
     }
-    if (parser.isSet(demo))
+    const QString store = parser.positionalArguments().value(0);
+    if (parser.isSet(demo)) {
         window.openDemoStore();
-    else if (!parser.positionalArguments().isEmpty())
-        window.openStore(parser.positionalArguments().constFirst());
+    } else if (!store.isEmpty() && parser.isSet(editMapping)) {
+        QString password;
+        const auto location = EventScope::StoreLocation::parse(store, &password);
+        options.password = password;
+        window.showMappingEditor(location ? *location : EventScope::StoreLocation::sqliteFile(store), options);
+    } else if (!store.isEmpty() && options.mapping) {
+        QString password;
+        const auto location = EventScope::StoreLocation::parse(store, &password);
+        options.password = password;
+        window.openLocation(location ? *location : EventScope::StoreLocation::sqliteFile(store), options);
+    } else if (!store.isEmpty()) {
+        window.openStore(store);
+    }
     return app.exec();
 }

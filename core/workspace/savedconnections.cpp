@@ -53,6 +53,9 @@ constexpr RecordListSetting kRecent { "connections/recent"_L1 };
 const QString kKindKey = u"kind"_s;
 const QString kLocationKey = u"location"_s;
 const QString kNameKey = u"name"_s;
+const QString kDialectKey = u"dialect"_s;
+const QString kStoreNameKey = u"storeName"_s;
+const QString kMappingKey = u"mapping"_s;
 const QString kSqlite = u"sqlite"_s;
 const QString kPostgres = u"postgresql"_s;
 
@@ -104,7 +107,8 @@ QList<SavedConnection> SavedConnections::saved() const
         const QString name = map.value(kNameKey).toString();
         const auto location = fromMap(map);
         if (!name.isEmpty() && location)
-            connections.append(SavedConnection { name, *location });
+            connections.append(SavedConnection { name, *location, map.value(kDialectKey).toString(),
+                map.value(kStoreNameKey).toString(), map.value(kMappingKey).toString().toUtf8() });
     }
     std::sort(connections.begin(), connections.end(), [](const SavedConnection& a, const SavedConnection& b) {
         return a.name.compare(b.name, Qt::CaseInsensitive) < 0;
@@ -133,6 +137,13 @@ void SavedConnections::writeSaved(const QList<SavedConnection>& connections)
     for (const SavedConnection& connection : connections) {
         QVariantMap map = toMap(connection.location);
         map.insert(kNameKey, connection.name);
+        // Only what is set, so that a plain connection stays as short as before.
+        if (!connection.dialect.isEmpty())
+            map.insert(kDialectKey, connection.dialect);
+        if (!connection.storeName.isEmpty())
+            map.insert(kStoreNameKey, connection.storeName);
+        if (!connection.mapping.isEmpty())
+            map.insert(kMappingKey, QString::fromUtf8(connection.mapping));
         entries.append(map);
     }
     kSaved.write(settings(), entries);

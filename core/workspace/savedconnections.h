@@ -9,11 +9,16 @@ class QSettings;
 
 namespace EventScope {
 
-// A connection the user named and saved: a location, never a password (StoreLocation carries none).
+// A connection the user named and saved: a location, never a password (StoreLocation carries none), and how to
+// read it when detection alone does not do: a forced dialect, which store of several, or a mapping of the user's
+// own tables (JSON, as docs/mappings.md describes it).
 struct SavedConnection
 {
     QString name;
     StoreLocation location;
+    QString dialect {}; // empty: detect
+    QString storeName {}; // empty: the first store found
+    QByteArray mapping {}; // empty: none
 
     bool operator==(const SavedConnection&) const = default;
 };

@@ -88,7 +88,7 @@ private slots:
     {
         MainWindow window;
         QSignalSpy failed(&window, &MainWindow::openFailed);
-        window.openLocation(readerLocation(), u"wrong"_s);
+        window.openLocation(readerLocation(), OpenOptions::withPassword(u"wrong"_s));
         QDialog* prompt = nullptr;
         QTRY_VERIFY((prompt = window.findChild<QDialog*>(u"passwordPrompt"_s)) && prompt->isVisible());
         prompt->reject();

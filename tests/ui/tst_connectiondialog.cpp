@@ -435,7 +435,7 @@ private slots:
         QCOMPARE(opened.size(), 1);
         const auto location = opened.constFirst().at(0).value<StoreLocation>();
         QCOMPARE(location.toString(), u"user='dave' dbname='orders' host='db.example.com'"_s);
-        QCOMPARE(opened.constFirst().at(1).toString(), u"pw-dave"_s);
+        QCOMPARE(opened.constFirst().at(1).value<OpenOptions>().password, u"pw-dave"_s);
         QCOMPARE(dialog->result(), int(QDialog::Accepted));
         QCOMPARE(m_connections->recent(), QList<StoreLocation> { location });
         // Not remembered: in this session's memory only.
@@ -517,7 +517,7 @@ private slots:
 
         QTest::mouseClick(ui.open, Qt::LeftButton);
         QCOMPARE(opened.size(), 1);
-        QCOMPARE(opened.constFirst().at(1).toString(), secret);
+        QCOMPARE(opened.constFirst().at(1).value<OpenOptions>().password, secret);
         qInstallMessageHandler(previous);
 
         // Nothing on disk holds it: the QSettings file (read as bytes) has the saved and the recent connection,

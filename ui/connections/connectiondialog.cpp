@@ -1,13 +1,16 @@
 #include "connectiondialog.h"
 
 #include "connectionform.h"
+#include "mappingeditor.h"
 
+#include <core/dialects/mappingfile.h>
 #include <core/dialects/nativestore.h>
 #include <core/dialects/storeopener.h>
 #include <core/workspace/passwordstore.h>
 #include <core/workspace/savedconnections.h>
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -27,6 +30,7 @@ struct ConnectionDialog::TestOutcome
     bool connected = false;
     QString dialect;
     QString description;
+    QList<DialectMatch> found;
     StoreError error;
 };
 
@@ -168,6 +172,40 @@ QWidget* ConnectionDialog::createFormPane()
     m_form->addRow(tr("Pass&word:"), m_password);
     m_form->addRow(QString(), m_remember);
 
+    m_dialect = new QComboBox(pane);
+    m_dialect->setObjectName(u"dialectCombo"_s);
+    m_dialect->addItem(tr("Detect"), QString());
+    for (const QString& dialect : knownDialects())
+        m_dialect->addItem(dialectTitle(dialect), dialect);
+    m_dialect->setToolTip(tr("Which library wrote the store's tables; Detect asks every dialect EventScope knows."));
+    m_storeName = new QComboBox(pane);
+    m_storeName->setObjectName(u"storeNameCombo"_s);
+    m_storeName->setToolTip(tr("When the database holds several stores (two schemas, two applications), the one "
+                               "to open. Test lists them."));
+    m_mappingLabel = new QLabel(pane);
+    m_mappingLabel->setObjectName(u"mappingLabel"_s);
+    m_mappingLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_editMappingButton = new QPushButton(tr("&Mapping…"), pane);
+    m_editMappingButton->setObjectName(u"editMappingButton"_s);
+    m_editMappingButton->setAutoDefault(false);
+    m_editMappingButton->setToolTip(tr("Describe your own events table, field by field, with a live preview"));
+    m_clearMappingButton = new QPushButton(tr("Remo&ve"), pane);
+    m_clearMappingButton->setObjectName(u"clearMappingButton"_s);
+    m_clearMappingButton->setAutoDefault(false);
+    auto* mappingRow = new QWidget(pane);
+    auto* mappingLayout = new QHBoxLayout(mappingRow);
+    mappingLayout->setContentsMargins(0, 0, 0, 0);
+    mappingLayout->addWidget(m_mappingLabel, 1);
+    mappingLayout->addWidget(m_editMappingButton);
+    mappingLayout->addWidget(m_clearMappingButton);
+    m_form->addRow(tr("Dia&lect:"), m_dialect);
+    m_form->addRow(tr("St&ore:"), m_storeName);
+    m_form->addRow(tr("Mapping:"), mappingRow);
+    setStoreNames({}, {});
+    setMappingJson({});
+    connect(m_editMappingButton, &QPushButton::clicked, this, &ConnectionDialog::editMapping);
+    connect(m_clearMappingButton, &QPushButton::clicked, this, [this] { setMappingJson({}); });
+
     m_testButton = new QPushButton(tr("&Test"), pane);
     m_testButton->setObjectName(u"testButton"_s);
     m_testButton->setAutoDefault(false);
@@ -202,6 +240,72 @@ StoreLocation ConnectionDialog::location() const
 QString ConnectionDialog::password() const
 {
     return m_password->text();
+}
+
+void ConnectionDialog::setMappingJson(const QByteArray& json)
+{
+    m_mappingJson = json;
+    if (json.isEmpty()) {
+        m_mappingLabel->setText(tr("none: the tables are recognised"));
+    } else if (const auto mapping = MappingFile::fromJson(json)) {
+        m_mappingLabel->setText(mapping->description.isEmpty()
+                ? tr("table %1").arg(mapping->events.table.qualified())
+                : tr("%1 (table %2)").arg(mapping->description, mapping->events.table.qualified()));
+    } else {
+        m_mappingLabel->setText(tr("unreadable: %1").arg(mapping.error().message));
+    }
+    updateReadingChoices();
+}
+
+Result<OpenOptions> ConnectionDialog::options() const
+{
+    OpenOptions options = OpenOptions::withPassword(m_password->text());
+    options.dialect = m_dialect->currentData().toString();
+    options.storeName = m_storeName->currentData().toString();
+    if (!m_mappingJson.isEmpty()) {
+        auto mapping = MappingFile::fromJson(m_mappingJson);
+        if (!mapping)
+            return mapping.error();
+        options.mapping = std::move(mapping).value();
+    }
+    return options;
+}
+
+void ConnectionDialog::updateReadingChoices()
+{
+    // A mapping says what the tables mean: there is nothing to detect and no store to pick.
+    const bool mapped = !m_mappingJson.isEmpty();
+    m_dialect->setEnabled(!mapped);
+    m_storeName->setEnabled(!mapped && m_storeName->count() > 1);
+    m_clearMappingButton->setEnabled(mapped);
+    m_editMappingButton->setText(mapped ? tr("Edit &Mapping…") : tr("Create &Mapping…"));
+}
+
+void ConnectionDialog::setStoreNames(const QList<DialectMatch>& found, const QString& chosen)
+{
+    m_storeName->clear();
+    m_storeName->addItem(tr("The first one found"), QString());
+    for (const DialectMatch& match : found) {
+        if (!match.storeName.isEmpty() && m_storeName->findData(match.storeName) < 0)
+            m_storeName->addItem(u"%1 (%2)"_s.arg(match.storeName, dialectTitle(match.dialect)), match.storeName);
+    }
+    if (!chosen.isEmpty() && m_storeName->findData(chosen) < 0)
+        m_storeName->addItem(chosen, chosen);
+    m_storeName->setCurrentIndex(std::max(0, m_storeName->findData(chosen)));
+    updateReadingChoices();
+}
+
+void ConnectionDialog::editMapping()
+{
+    const auto location = m_form->location();
+    if (!location || location->isEmpty())
+        return;
+    auto* editor = new MappingEditor(*location, m_password->text(), this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_mappingJson.isEmpty())
+        editor->setMappingJson(m_mappingJson);
+    connect(editor, &QDialog::accepted, this, [this, editor] { setMappingJson(editor->mappingJson()); });
+    editor->open();
 }
 
 void ConnectionDialog::setLocation(const StoreLocation& location)
@@ -244,6 +348,7 @@ void ConnectionDialog::updateButtons()
     const bool usable = location && !location->isEmpty() && !m_opening;
     m_openButton->setEnabled(usable);
     m_saveButton->setEnabled(usable);
+    m_editMappingButton->setEnabled(usable);
     m_testButton->setEnabled(usable || m_testRunning);
     m_testButton->setText(m_testRunning ? tr("Stop &Test") : tr("&Test"));
     m_deleteButton->setEnabled(!m_savedList->selectedItems().isEmpty() && !m_opening);
@@ -252,12 +357,14 @@ void ConnectionDialog::updateButtons()
 void ConnectionDialog::pickItem(QListWidgetItem* item)
 {
     StoreLocation location;
+    SavedConnection picked;
     if (item->listWidget() == m_savedList) {
         const QString name = item->data(Qt::UserRole).toString();
         for (const SavedConnection& connection : m_connections->saved()) {
             if (connection.name == name)
-                location = connection.location;
+                picked = connection;
         }
+        location = picked.location;
         m_name->setText(name);
         m_recentList->clearSelection();
     } else {
@@ -268,6 +375,10 @@ void ConnectionDialog::pickItem(QListWidgetItem* item)
         m_savedList->clearSelection();
     }
     m_form->setLocation(location);
+    // How to read it comes with a saved connection; a recent one is detected.
+    m_dialect->setCurrentIndex(std::max(0, m_dialect->findData(picked.dialect)));
+    setStoreNames({}, picked.storeName);
+    setMappingJson(picked.mapping);
     m_password->clear();
     m_remember->setChecked(false);
     showStatus({}, false);
@@ -292,7 +403,8 @@ void ConnectionDialog::saveConnection()
     QString name = m_name->text().trimmed();
     if (name.isEmpty())
         name = location.displayName();
-    m_connections->save(SavedConnection { name, location });
+    m_connections->save(SavedConnection {
+        name, location, m_dialect->currentData().toString(), m_storeName->currentData().toString(), m_mappingJson });
     reloadLists();
     for (int row = 0; row < m_savedList->count(); ++row) {
         if (m_savedList->item(row)->data(Qt::UserRole).toString() == name)
@@ -327,6 +439,13 @@ void ConnectionDialog::startTest()
     m_testRunning = true;
     updateButtons();
     showStatus(tr("Connecting to %1…").arg(location->displayName()), false);
+    auto options = this->options();
+    if (!options) {
+        m_testRunning = false;
+        updateButtons();
+        showStatus(tr("The mapping does not read: %1").arg(options.error().message), true);
+        return;
+    }
 
     // The worker opens the store and closes it again; only the outcome crosses threads. A server that does not
     // answer holds the worker, never this dialog: a cancelled test is simply dropped when it ends.
@@ -339,9 +458,9 @@ void ConnectionDialog::startTest()
         updateButtons();
         showTestOutcome(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([location = *location, password = m_password->text()] {
+    watcher->setFuture(QtConcurrent::run([location = *location, options = *options] {
         TestOutcome outcome;
-        auto opened = openStore(location, OpenOptions::withPassword(password));
+        auto opened = openStore(location, options);
         if (!opened) {
             outcome.error = opened.error();
             return outcome;
@@ -349,6 +468,7 @@ void ConnectionDialog::startTest()
         outcome.connected = true;
         outcome.dialect = opened->match.dialect;
         outcome.description = opened->match.description;
+        outcome.found = opened->found;
         return outcome;
     }));
 }
@@ -364,7 +484,12 @@ void ConnectionDialog::cancelTest()
 void ConnectionDialog::showTestOutcome(const TestOutcome& outcome)
 {
     if (outcome.connected) {
-        const QString text = tr("Connected: %1 (%2)").arg(dialectTitle(outcome.dialect), outcome.description);
+        QString text = tr("Connected: %1 (%2)").arg(dialectTitle(outcome.dialect), outcome.description);
+        if (outcome.found.size() > 1) {
+            setStoreNames(outcome.found, m_storeName->currentData().toString());
+            text
+                += u' ' + tr("The database holds %n stores: pick one under Store.", nullptr, int(outcome.found.size()));
+        }
         showStatus(text, false, true);
         emit testFinished(true, text);
         return;
@@ -388,6 +513,7 @@ void ConnectionDialog::showTestOutcome(const TestOutcome& outcome)
         break;
     case StoreError::Kind::UnknownSchema:
         text = tr("Not an event store EventScope knows: %1").arg(error.message);
+        m_editMappingButton->setFocus();
         break;
     case StoreError::Kind::Permission:
         text = tr("Not allowed to read: %1").arg(error.message);
@@ -449,8 +575,13 @@ void ConnectionDialog::openChosen()
 void ConnectionDialog::finishOpen()
 {
     const StoreLocation location = this->location();
+    const auto options = this->options();
+    if (!options) {
+        showStatus(tr("The mapping does not read: %1").arg(options.error().message), true);
+        return;
+    }
     m_connections->addRecent(location);
-    emit openRequested(location, m_password->text());
+    emit openRequested(location, *options);
     accept();
 }
 

@@ -6,6 +6,7 @@
 #include "../browse/eventtablepanel.h"
 #include "../browse/streamtreepanel.h"
 #include "../connections/connectiondialog.h"
+#include "../connections/mappingeditor.h"
 #include "../connections/passwordprompt.h"
 #include "../inspect/inspectorpanel.h"
 #include "../timetravel/timetravelwindow.h"
@@ -23,6 +24,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
@@ -253,7 +255,7 @@ void MainWindow::openStore(const QString& path)
         showError(tr("Cannot open store"), location.error().message);
         return;
     }
-    openLocation(*location, password);
+    openLocation(*location, OpenOptions::withPassword(password));
 }
 
 void MainWindow::showConnectionDialog()
@@ -267,17 +269,19 @@ void MainWindow::showConnectionDialog()
     dialog->open();
 }
 
-void MainWindow::askForPassword(const StoreLocation& location, const QString& refused, const StoreError& error)
+void MainWindow::askForPassword(const StoreLocation& location, const OpenOptions& refused, const StoreError& error)
 {
     m_passwords->read(location, this, [this, location, refused, error](const PasswordStore::Reply& reply) {
-        if (reply.status == PasswordStore::Reply::Status::Ok && reply.password != refused) {
-            openLocation(location, reply.password);
+        OpenOptions options = refused;
+        if (reply.status == PasswordStore::Reply::Status::Ok && reply.password != refused.password) {
+            options.password = reply.password;
+            openLocation(location, options);
             return;
         }
         auto* prompt = new PasswordPrompt(location, error.message, this);
         prompt->setObjectName(u"passwordPrompt"_s);
         prompt->setAttribute(Qt::WA_DeleteOnClose);
-        connect(prompt, &QDialog::accepted, this, [this, prompt] {
+        connect(prompt, &QDialog::accepted, this, [this, prompt, options] {
             const StoreLocation asked = prompt->location();
             const QString password = prompt->password();
             if (prompt->rememberPassword()) {
@@ -288,31 +292,73 @@ void MainWindow::askForPassword(const StoreLocation& location, const QString& re
             } else {
                 m_passwords->keepForSession(asked, password);
             }
-            openLocation(asked, password);
+            OpenOptions typed = options;
+            typed.password = password;
+            openLocation(asked, typed);
         });
         prompt->open();
     });
 }
 
-void MainWindow::openLocation(const StoreLocation& location, const QString& typedPassword)
+void MainWindow::offerMapping(const StoreLocation& location, const OpenOptions& options, const StoreError& error)
+{
+    // The same box as every other error (a test reads it the same way), with one more way out.
+    auto* box = new QMessageBox(
+        QMessageBox::Warning, tr("Not an event store EventScope knows"), error.message, QMessageBox::Close, this);
+    box->setObjectName(u"errorMessageBox"_s);
+    box->setInformativeText(tr("If the events are in a table of your own, a mapping says which columns mean what."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* create = box->addButton(tr("Create a &Mapping…"), QMessageBox::AcceptRole);
+    create->setObjectName(u"createMappingButton"_s);
+    box->setDefaultButton(create);
+    connect(create, &QPushButton::clicked, this, [this, location, options] { showMappingEditor(location, options); });
+    box->open();
+    emit errorShown(error.message);
+}
+
+void MainWindow::showMappingEditor(const StoreLocation& location, const OpenOptions& options)
+{
+    auto* editor = new MappingEditor(location, options.password, this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    if (options.mapping)
+        editor->setMapping(*options.mapping);
+    connect(editor, &QDialog::accepted, this, [this, editor, location, options] {
+        const auto mapping = editor->mapping();
+        if (!mapping)
+            return; // the editor does not accept a mapping that does not read
+        OpenOptions mapped = options;
+        mapped.mapping = *mapping;
+        openLocation(location, mapped);
+    });
+    editor->open();
+}
+
+void MainWindow::openLocation(const StoreLocation& location, OpenOptions options)
 {
     // A reload or a recent store reuses the password given earlier in this session (kept in memory only).
-    const QString password = typedPassword.isEmpty() ? m_passwords->sessionPassword(location) : typedPassword;
+    if (options.password.isEmpty())
+        options.password = m_passwords->sessionPassword(location);
+    const QString password = options.password;
     const quint64 generation = ++m_openGeneration;
     const QString path = location.toString();
     statusBar()->showMessage(tr("Opening %1…").arg(location.displayName()));
     // A store of its own: if it is unreadable, nothing of the current one has changed. The job itself does
     // nothing: the lane opens the store (file checks or connecting, schema detection) before any job, so its
     // result says whether the store can be read. The counts come after the first page.
-    auto probe = std::make_shared<OpenStore>(location, OpenOptions::withPassword(password));
+    auto probe = std::make_shared<OpenStore>(location, options);
     probe->interactive().run<Done>(
         this, [](EventStore&, JobControl&) { return Result<Done>(Done {}); },
-        [this, probe, path, generation, location, password](Result<Done> opened) {
+        [this, probe, path, generation, location, options, password](Result<Done> opened) {
             if (generation != m_openGeneration)
                 return;
             statusBar()->clearMessage();
             if (!opened && opened.error().kind == StoreError::Kind::Authentication) {
-                askForPassword(location, password, opened.error());
+                askForPassword(location, options, opened.error());
+                return;
+            }
+            if (!opened && opened.error().kind == StoreError::Kind::UnknownSchema && !options.mapping) {
+                emit openFailed(path, opened.error().message);
+                offerMapping(location, options, opened.error());
                 return;
             }
             if (!opened) {

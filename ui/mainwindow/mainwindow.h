@@ -1,5 +1,6 @@
 #pragma once
 
+#include <core/dialects/storeopener.h>
 #include <core/model/eventquery.h>
 #include <core/model/storeinfo.h>
 
@@ -42,8 +43,11 @@ public:
     // schema detection), and only then shows it; its counts follow. A store that cannot be read
     // leaves the current one open.
     void openStore(const QString& path);
-    // The same for a location and its password (kept in memory for this store's connections only).
-    void openLocation(const StoreLocation& location, const QString& password);
+    // The same for a location and how to read it: its password (kept in memory for this store's connections only),
+    // a forced dialect, a store name, a mapping. A store no dialect recognises offers to create a mapping.
+    void openLocation(const StoreLocation& location, EventScope::OpenOptions options);
+    // The mapping editor on `location`; what it makes opens the store.
+    void showMappingEditor(const StoreLocation& location, const EventScope::OpenOptions& options);
     // File > Connect to Database…: the connection dialog, then openLocation() with what it chose.
     void showConnectionDialog();
     // Opens the demo store in AppDataLocation, writing it first (with a progress dialog) if needed.
@@ -80,7 +84,9 @@ private:
     void adoptStore(const QString& path, std::shared_ptr<OpenStore> store);
     QString storeName() const; // what the title and status bar call the open store
     // The server wants a password: the keyring's if it has one that was not just refused, else the user's.
-    void askForPassword(const StoreLocation& location, const QString& refused, const StoreError& error);
+    void askForPassword(const StoreLocation& location, const OpenOptions& refused, const StoreError& error);
+    // No dialect knows the tables: say so, and offer the mapping editor.
+    void offerMapping(const StoreLocation& location, const OpenOptions& options, const StoreError& error);
     void loadEventTypes();
     void loadStoreInfo();
     void setScope(const QString& category, const QString& stream);
