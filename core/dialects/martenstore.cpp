@@ -189,6 +189,13 @@ MartenStore::MartenStore(
     this->connection().endRead();
 }
 
+MappedStore::Conditions MartenStore::streamCondition(const QString& stream) const
+{
+    if (m_streamIdIsUuid && QUuid::fromString(stream).isNull())
+        return Conditions { { u"FALSE"_s }, {} };
+    return MappedStore::streamCondition(stream);
+}
+
 Result<StoreInfo> MartenStore::readInfo()
 {
     auto info = MappedStore::readInfo();

@@ -31,6 +31,8 @@ public:
 protected:
     Result<StoreInfo> readInfo() override;
     Result<QList<Snapshot>> readSnapshots(const QString& stream) override;
+    // With uuid stream ids, a name that is not a uuid matches no stream (the server would refuse the cast).
+    Conditions streamCondition(const QString& stream) const override;
 
 private:
     QString m_eventsSchema;

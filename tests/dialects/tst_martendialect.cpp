@@ -408,6 +408,20 @@ private slots:
             plan(*store, inStream).contains(u"pk_mt_events_stream_and_version"_s), qPrintable(plan(*store, inStream)));
     }
 
+    void aStreamNameThatIsNotAUuidMatchesNothing()
+    {
+        // A user may type any name in a filter; with uuid stream ids the server would refuse the cast.
+        auto store = open(u"events"_s);
+        QVERIFY(store);
+        EventPageRequest request;
+        request.limit = 10;
+        request.filter.stream = u"order-42"_s;
+        const auto page = store->readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QVERIFY(page->events.isEmpty());
+        QVERIFY(page->reachedEnd);
+    }
+
     void cliNamesTheDialect()
     {
         const CliTest::CliRun run = CliTest::runCli({ u"info"_s, u"--json"_s, m_server.uri(u"marten"_s) });
