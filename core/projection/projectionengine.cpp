@@ -168,6 +168,7 @@ std::optional<ProjectionFault> ProjectionEngine::compile(const QString& script, 
     d.resultStreamName = resultStream.isNull() ? QString() : resultStream.toString();
     d.handledEventTypes = stringList(declared.property(u"handlerTypes"_s));
     d.allEvents = declared.property(u"allEvents"_s).toBool();
+    m_handledTypes = QSet<QString>(d.handledEventTypes.cbegin(), d.handledEventTypes.cend());
     m_compiled = true;
     return std::nullopt;
 }
@@ -177,6 +178,9 @@ std::optional<ProjectionFault> ProjectionEngine::process(const Event& event)
     if (!m_compiled)
         return ProjectionFault { ProjectionFault::Kind::Script, u"The projection is not compiled"_s, std::nullopt,
             ProjectionFault::EventRef { event.stream, event.version }, m_fileName };
+    // The script would skip it first thing (its event-type filter): spare building its body and the call.
+    if (!m_definition.allEvents && !m_handledTypes.contains(event.type))
+        return std::nullopt;
     QJSValue body;
     bool isJson = false;
     if (!event.data.isEmpty()) {

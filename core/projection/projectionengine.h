@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -100,6 +101,7 @@ private:
     std::unique_ptr<QJSValue> m_predicate;
     QString m_predicateFileName;
     ProjectionDefinition m_definition;
+    QSet<QString> m_handledTypes; // m_definition.handledEventTypes, for the filter in process()
     QString m_script;
     QString m_fileName;
     bool m_compiled = false;

@@ -515,8 +515,9 @@
             h = imul(h ^ key.charCodeAt(i), 16777619);
         return h >>> 0;
     }
-    StringMap.prototype.get = function (key) {
-        var bucket = this.buckets[hashOf(key) & this.mask];
+    // Every method has a twin taking the key's hash, so that process() hashes its partition once per event.
+    StringMap.prototype.getHashed = function (key, hash) {
+        var bucket = this.buckets[hash & this.mask];
         if (bucket !== undefined) {
             for (var i = 0; i < bucket.length; i += 2) {
                 if (bucket[i] === key)
@@ -524,6 +525,9 @@
             }
         }
         return undefined;
+    };
+    StringMap.prototype.get = function (key) {
+        return this.getHashed(key, hashOf(key));
     };
     StringMap.prototype.has = function (key) {
         var bucket = this.buckets[hashOf(key) & this.mask];
@@ -535,8 +539,8 @@
         }
         return false;
     };
-    StringMap.prototype.set = function (key, value) {
-        var index = hashOf(key) & this.mask;
+    StringMap.prototype.setHashed = function (key, hash, value) {
+        var index = hash & this.mask;
         var bucket = this.buckets[index];
         if (bucket === undefined) {
             bucket = [];
@@ -552,6 +556,9 @@
         bucket[bucket.length] = value;
         if (++this.size > this.buckets.length)
             this.grow();
+    };
+    StringMap.prototype.set = function (key, value) {
+        this.setHashed(key, hashOf(key), value);
     };
     StringMap.prototype.grow = function () {
         var old = this.buckets;
@@ -579,7 +586,9 @@
     var storedBytes = 0;
     var stateByteLimit = 0;
     var sharedKey = "";
+    var sharedHash = hashOf(sharedKey);
     var current = undefined; // the partition of the previous event; undefined forces a reload
+    var currentHash = 0; // hashOf(current)
     var liveState;
     var liveShared;
     var categoryName = null;
@@ -644,19 +653,25 @@
         return text === undefined || text === null ? 0 : text.length;
     }
 
-    function checkStateBytes(partition, text, sharedText) {
+    // `previous` is the partition's stored text (undefined: never stored), `hash` its key's hash.
+    function checkStateBytes(partition, previous, text, sharedText) {
         if (stateByteLimit <= 0)
             return;
-        var total = storedBytes + textLength(text) - textLength(stored.get(partition));
+        var total = storedBytes + textLength(text) - textLength(previous);
         if (biState && partition !== sharedKey)
-            total += textLength(sharedText) - textLength(stored.get(sharedKey));
+            total += textLength(sharedText) - textLength(stored.getHashed(sharedKey, sharedHash));
         if (total > stateByteLimit)
             fault("The projection's states hold more than " + Math.round(stateByteLimit / 1048576) + " MiB of JSON text");
     }
 
+    function storeHashed(partition, hash, previous, text) {
+        storedBytes += textLength(text) - textLength(previous);
+        stored.setHashed(partition, hash, text);
+    }
+
     function store(partition, text) {
-        storedBytes += textLength(text) - textLength(stored.get(partition));
-        stored.set(partition, text);
+        var hash = hashOf(partition);
+        storeHashed(partition, hash, stored.getHashed(partition, hash), text);
     }
 
     // Builds the event object (section 7). `body` was built by C++ from the JSON bytes.
@@ -694,20 +709,22 @@
         event.partition = partition;
 
         var justCreated = false;
+        var hash = partition === current ? currentHash : hashOf(partition);
+        var previousText = stored.getHashed(partition, hash);
         if (partition !== current) {
             current = undefined;
-            var text = stored.get(partition);
-            if (text === undefined || text === null) {
+            if (previousText === undefined || previousText === null) {
                 liveState = callInit(definition.init);
                 justCreated = true;
             } else {
-                liveState = parseJson(text);
+                liveState = parseJson(previousText);
             }
             if (biState) {
-                var sharedText = stored.get(sharedKey);
+                var sharedText = stored.getHashed(sharedKey, sharedHash);
                 liveShared = sharedText === undefined || sharedText === null ? callInit(definition.initShared) : parseJson(sharedText);
             }
             current = partition;
+            currentHash = hash;
         }
 
         var argument = biState ? [liveState, liveShared] : liveState;
@@ -739,19 +756,18 @@
         // Everything that can fault runs before anything is stored: a faulting event leaves no trace.
         var stateText = serialize(liveState);
         var sharedText2 = biState ? serialize(liveShared) : null;
-        var previousText = stored.get(partition);
         var changed = previousText === undefined || previousText !== stateText;
         var resultText;
         if (definition.outputState && changed)
             resultText = definition.chain.length > 0 ? computeResult(biState ? [liveState, liveShared] : liveState) : stateText;
-        checkStateBytes(partition, stateText, sharedText2);
+        checkStateBytes(partition, previousText, stateText, sharedText2);
         if (previousText === undefined)
             arrayPush.call(partitionOrder, partition);
-        store(partition, stateText);
+        storeHashed(partition, hash, previousText, stateText);
         if (biState)
             store(sharedKey, sharedText2);
         if (resultText !== undefined)
-            results.set(partition, resultText);
+            results.setHashed(partition, hash, resultText);
         for (var i = 0; i < pendingEmits.length; ++i)
             arrayPush.call(emitted, pendingEmits[i]);
         pendingEmits = [];
