@@ -2,6 +2,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/projection/parallelprojectionrunner.h>
 #include <core/projection/projectionengine.h>
 #include <core/projection/projectionreport.h>
 #include <core/projection/projectionrunner.h>
@@ -36,21 +37,21 @@ private:
 };
 
 // The readable form: one line per partition ("root" for ""), emitted event and log line.
-QByteArray readableStates(const ProjectionEngine& engine)
+QByteArray readableStates(const ProjectionResults& results)
 {
     QByteArray text;
-    const ProjectionDefinition& definition = engine.definition();
-    QStringList partitions = engine.partitions();
+    const ProjectionDefinition& definition = results.definition;
+    QList<ProjectionResults::Partition> partitions = results.partitions;
     if (!definition.partitioned && partitions.isEmpty())
-        partitions.append(QString());
-    for (const QString& partition : std::as_const(partitions)) {
-        text += (partition.isEmpty() ? u"(root)"_s : partition).toUtf8() + "  "
-            + engine.stateJson(partition).value_or("(no state)") + '\n';
+        partitions.append(ProjectionResults::Partition {});
+    for (const ProjectionResults::Partition& partition : std::as_const(partitions)) {
+        text += (partition.name.isEmpty() ? u"(root)"_s : partition.name).toUtf8() + "  "
+            + partition.state.value_or("(no state)") + '\n';
         if (definition.definesStateTransform)
-            text += "  result: " + engine.resultJson(partition).value_or("(no result)") + '\n';
+            text += "  result: " + partition.result.value_or("(no result)") + '\n';
     }
     if (definition.biState)
-        text += "shared state: " + engine.sharedStateJson().value_or("(no state)") + '\n';
+        text += "shared state: " + results.sharedState.value_or("(no state)") + '\n';
     return text;
 }
 
@@ -107,30 +108,52 @@ int runProject(const CommandLine& arguments)
             u"'%1' is a reducer ({init, apply}): say which events it folds with --stream S or --category C"_s.arg(
                 scriptPath));
 
-    Spool emits, logs;
-    if (!emits.open() || !logs.open()) {
+    std::unique_ptr<Spool> emits, logs;
+    const auto openSpools = [&] {
+        emits = std::make_unique<Spool>();
+        logs = std::make_unique<Spool>();
+        return emits->open() && logs->open();
+    };
+    if (!openSpools()) {
         printError(u"cannot create a temporary file for the projection's output"_s);
         return kExitFailure;
     }
-    const auto drain = [&] {
-        for (const EmittedEvent& event : engine.takeEmitted())
-            emits.append(json ? ProjectionReport::emitLine(event) : readableEmit(event));
-        for (const QString& line : engine.takeLog())
-            logs.append(json ? ProjectionReport::logLine(line) : "log: " + line.toUtf8() + '\n');
-        return true;
+    ParallelProjectionRunner::Sink sink;
+    sink.emitted = [&](const EmittedEvent& event) {
+        emits->append(json ? ProjectionReport::emitLine(event) : readableEmit(event));
     };
-    ProjectionEventReader reader(*store, engine.definition(), scope);
-    const Result<ProjectionRunOutcome> outcome = ProjectionRunner::run(reader, engine, limit, drain);
-    if (!outcome)
-        return storeFailure(outcome.error());
+    sink.logged = [&](const QString& line) {
+        logs->append(json ? ProjectionReport::logLine(line) : "log: " + line.toUtf8() + '\n');
+    };
+    bool spooling = true;
+    sink.restart = [&] { spooling = openSpools(); }; // a fault on several threads: the run starts again on one
+    ParallelProjectionRunner::Settings settings;
+    settings.limitEvents = limit;
+    settings.limits = limits;
+    if (arguments.isSet(u"threads"_s)) {
+        const auto threads = parseInteger(arguments.value(u"threads"_s), 0);
+        if (!threads)
+            return usageError(
+                u"project"_s, u"--threads needs a whole number >= 0, not '%1'"_s.arg(arguments.value(u"threads"_s)));
+        settings.threads = int(*threads);
+    }
+    const Result<ProjectionResults> results
+        = ParallelProjectionRunner::run(*store, engine, script, scriptPath, scope, settings, sink);
+    if (!results)
+        return storeFailure(results.error());
+    if (!spooling) {
+        printError(u"cannot create a temporary file for the projection's output"_s);
+        return kExitFailure;
+    }
+    const ProjectionRunOutcome& outcome = results->outcome;
 
-    output.write(json ? ProjectionReport::stateLines(engine) : readableStates(engine));
-    emits.copyTo(output);
-    logs.copyTo(output);
-    if (outcome->fault)
-        return reportFault(outcome->eventsRead, *outcome->fault);
-    output.write(json ? ProjectionReport::statusLine(outcome->eventsRead, std::nullopt)
-                      : u"completed: %1 events\n"_s.arg(outcome->eventsRead).toUtf8());
+    output.write(json ? ProjectionReport::stateLines(*results) : readableStates(*results));
+    emits->copyTo(output);
+    logs->copyTo(output);
+    if (outcome.fault)
+        return reportFault(outcome.eventsRead, *outcome.fault);
+    output.write(json ? ProjectionReport::statusLine(outcome.eventsRead, std::nullopt)
+                      : u"completed: %1 events\n"_s.arg(outcome.eventsRead).toUtf8());
     return output.finish();
 }
 
@@ -148,6 +171,8 @@ Command projectCommand()
                 { u"stream"_s, u"S"_s, u"Fold only stream S (required for a reducer, or --category)."_s },
                 { u"category"_s, u"C"_s, u"Fold only the streams of category C, one state per stream."_s },
                 { u"console"_s, {}, u"Allow console.log (an EventScope extension: the server faults) as log lines."_s },
+                { u"threads"_s, u"N"_s,
+                    u"Fold on N threads when partitions are independent (foreachStream or a reducer; default 0: every core)."_s },
             } },
         runProject
     };

@@ -196,11 +196,14 @@ std::optional<ProjectionFault> ProjectionEngine::process(const Event& event)
     const QJSValue outcome = m_processFunction->call(arguments);
     const auto reason = m_watchdog->callFinished();
     if (outcome.isError()) {
+        m_hasOutput = true; // log lines written before the throw stay
         m_api->property(u"abort"_s).call();
         return faultFrom(outcome, &event, int(reason));
     }
-    if (outcome.toInt() == 1)
+    const int delivered = outcome.toInt();
+    if (delivered & 1)
         ++m_delivered;
+    m_hasOutput = (delivered & 2) != 0;
     return std::nullopt;
 }
 
@@ -356,6 +359,12 @@ void ProjectionEngine::resetState()
     if (m_api)
         m_api->property(u"reset"_s).call();
     m_delivered = 0;
+}
+
+void ProjectionEngine::reloadStateBeforeNextEvent()
+{
+    if (m_compiled)
+        m_api->property(u"reload"_s).call();
 }
 
 QList<EmittedEvent> ProjectionEngine::takeEmitted()

@@ -73,6 +73,11 @@ public:
     void setStateJson(const QString& partition, const std::optional<QByteArray>& json);
     void setResultJson(const QString& partition, const std::optional<QByteArray>& json);
     void setSharedStateJson(const std::optional<QByteArray>& json);
+    // The next event reloads its partition's state from its stored text even when the previous event had the same
+    // partition. A QJSEngine object that lost a key and got it back keeps its old place, while the text puts it last
+    // (as V8 does): an engine that folds some of the partitions uses this to load states exactly where the one
+    // engine folding all of them would (after another partition's event).
+    void reloadStateBeforeNextEvent();
     // Forgets every state, result, emitted event and log line; the compiled definition stays.
     void resetState();
 
@@ -86,6 +91,9 @@ public:
     // What the script emitted and logged since the last take, in order.
     QList<EmittedEvent> takeEmitted();
     QStringList takeLog();
+    // Whether emitted events or log lines may be waiting after the last process() call: false means that a take
+    // would return nothing new, so a caller that tags output with its event can skip two calls into JavaScript.
+    bool hasOutput() const { return m_hasOutput; }
 
 private:
     std::optional<ProjectionFault> faultFrom(const QJSValue& error, const Event* event, int reason);
@@ -106,6 +114,7 @@ private:
     QString m_fileName;
     bool m_compiled = false;
     qint64 m_delivered = 0;
+    bool m_hasOutput = false;
 };
 
 } // namespace EventScope

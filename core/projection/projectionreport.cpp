@@ -1,6 +1,7 @@
 #include "projectionreport.h"
 
 #include "projectionengine.h"
+#include "projectionresults.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -65,23 +66,28 @@ QByteArray statusLine(qint64 events, const std::optional<ProjectionFault>& fault
     return line + "}\n";
 }
 
-QByteArray stateLines(const ProjectionEngine& engine)
+QByteArray stateLines(const ProjectionResults& results)
 {
     QByteArray lines;
-    const ProjectionDefinition& definition = engine.definition();
-    QStringList partitions = engine.partitions();
+    const ProjectionDefinition& definition = results.definition;
+    QList<ProjectionResults::Partition> partitions = results.partitions;
     // The root partition of an unpartitioned projection exists even before its first event (no state yet).
     if (!definition.partitioned && partitions.isEmpty())
-        partitions.append(QString());
-    for (const QString& partition : std::as_const(partitions)) {
+        partitions.append(ProjectionResults::Partition {});
+    for (const ProjectionResults::Partition& partition : std::as_const(partitions)) {
         std::optional<std::optional<QByteArray>> result;
         if (definition.definesStateTransform)
-            result = engine.resultJson(partition);
-        lines += partitionLine(partition, engine.stateJson(partition), result);
+            result = partition.result;
+        lines += partitionLine(partition.name, partition.state, result);
     }
     if (definition.biState)
-        lines += sharedStateLine(engine.sharedStateJson());
+        lines += sharedStateLine(results.sharedState);
     return lines;
+}
+
+QByteArray stateLines(const ProjectionEngine& engine)
+{
+    return stateLines(ProjectionResults::of(engine, {}));
 }
 
 } // namespace EventScope::ProjectionReport

@@ -10,6 +10,7 @@
 namespace EventScope {
 
 class ProjectionEngine;
+struct ProjectionResults;
 
 // The lines of `eventscope-cli project --json` (docs/cli.md), one JSON object each, keys in the contract's
 // order. Shared by the CLI and the golden fixture tests, so that both speak the same format.
@@ -24,7 +25,8 @@ QByteArray logLine(const QString& line);
 // {"status": "completed" | "faulted", "events": N, "fault": {...}}
 QByteArray statusLine(qint64 events, const std::optional<ProjectionFault>& fault);
 
-// The partition lines and the shared state line of an engine, in its partitions' order.
+// The partition lines and the shared state line of a run, in its partitions' order; or of what an engine holds.
+QByteArray stateLines(const ProjectionResults& results);
 QByteArray stateLines(const ProjectionEngine& engine);
 
 } // namespace ProjectionReport

@@ -694,7 +694,8 @@
         return event;
     }
 
-    // Returns 0 when the event was not delivered (filtered or no partition), 1 when it was processed.
+    // Returns 0 when the event was not delivered (filtered or no partition), 1 when it was processed, plus 2
+    // when emitted events or log lines wait to be taken.
     function process(type, stream, sequenceNumber, eventId, created, isJson, body, bodyRaw, metadataRaw) {
         if (!definition.allEvents && definition.typedFilter && !definition.handlers.has(type))
             return 0;
@@ -704,7 +705,7 @@
         var partition = partitionOf(event);
         if (partition === null) {
             currentEvent = null;
-            return 0;
+            return emitted.length > 0 || logLines.length > 0 ? 2 : 0; // partitionBy may have logged
         }
         event.partition = partition;
 
@@ -772,7 +773,8 @@
             arrayPush.call(emitted, pendingEmits[i]);
         pendingEmits = [];
         currentEvent = null;
-        return 1;
+        // 2: there are emitted events or log lines to take (so that C++ asks only then).
+        return emitted.length > 0 || logLines.length > 0 ? 3 : 1;
     }
 
     // After a fault: the next event reloads its partition from the stored text, and the faulting event's
@@ -853,6 +855,8 @@
         finishDeclaration: finishDeclaration,
         process: process,
         abort: abort,
+        // The next event reloads its partition's state from the stored text, as after a partition switch.
+        reload: function () { current = undefined; },
         takeEmits: takeEmits,
         takeLog: takeLog,
         partitions: function () { return partitionOrder.slice(); },

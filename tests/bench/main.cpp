@@ -71,7 +71,6 @@ Measurement generationRow(const CachedStore& store)
 QList<Measurement> notYetBuilt()
 {
     const std::pair<QString, QString> features[] = {
-        { u"replay.projection"_s, u"replay through a JS projection"_s },
         { u"snapshots.verify"_s, u"verify all snapshots"_s },
     };
     QList<Measurement> rows;
@@ -176,6 +175,11 @@ int main(int argc, char** argv)
         err() << u"["_s << label << u"] measuring time travel\n"_s;
         err().flush();
         report.rows.append(measureReplay(*store, settings));
+        if (stores.isEmpty()) { // the issue asks for the 1 M store; at 10 M it is ten times the wait
+            err() << u"["_s << label << u"] measuring replay throughput (and node's, when installed)\n"_s;
+            err().flush();
+            report.rows.append(measureProjectionThroughput(*store, settings));
+        }
         stores.append(*store);
     }
     err() << u"measuring peak memory in child processes\n"_s;
