@@ -31,6 +31,11 @@ int main(int argc, char* argv[])
     const QCommandLineOption mapping(u"mapping"_s,
         QCoreApplication::translate("main", "Read the store through this mapping file (see docs/mappings.md)."),
         u"file"_s);
+    const QCommandLineOption dialect(u"dialect"_s,
+        QCoreApplication::translate("main", "Read the store as this dialect (eventscope-cli dialects lists them)."),
+        u"name"_s);
+    const QCommandLineOption storeName(u"store-name"_s,
+        QCoreApplication::translate("main", "Open this one of several stores found in one database."), u"name"_s);
     // Developer options for scripted screenshots: select a stream in the tree, then a row of the table; show the
     // mapping editor on the store.
     QCommandLineOption selectStream(u"select-stream"_s, u"(developer) Select this stream once loaded."_s, u"name"_s);
@@ -42,10 +47,16 @@ int main(int argc, char* argv[])
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
     timeTravel.setFlags(QCommandLineOption::HiddenFromHelp);
     editMapping.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ demo, mapping, selectStream, selectRow, timeTravel, editMapping });
+    parser.addOptions({ demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, editMapping });
     parser.process(app);
 
     EventScope::OpenOptions options;
+    options.dialect = parser.value(dialect);
+    options.storeName = parser.value(storeName);
+    if (parser.isSet(mapping) && parser.isSet(dialect)) {
+        qCritical("eventscope: --mapping and --dialect cannot be used together: a mapping is its own dialect");
+        return 2;
+    }
     if (parser.isSet(mapping)) {
         auto loaded = EventScope::MappingFile::load(parser.value(mapping));
         if (!loaded) {
@@ -85,7 +96,7 @@ int main(int argc, char* argv[])
         const auto location = EventScope::StoreLocation::parse(store, &password);
         options.password = password;
         window.showMappingEditor(location ? *location : EventScope::StoreLocation::sqliteFile(store), options);
-    } else if (!store.isEmpty() && options.mapping) {
+    } else if (!store.isEmpty() && (options.mapping || !options.dialect.isEmpty() || !options.storeName.isEmpty())) {
         QString password;
         const auto location = EventScope::StoreLocation::parse(store, &password);
         options.password = password;
