@@ -3,6 +3,8 @@
 #include <ui/mainwindow/mainwindow.h>
 
 #include <core/dialects/mappingfile.h>
+#include <core/models/snapshotlistmodel.h>
+#include <ui/snapshots/snapshotswindow.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -42,12 +44,17 @@ int main(int argc, char* argv[])
     QCommandLineOption selectRow(u"select-row"_s, u"(developer) Select this table row once loaded."_s, u"row"_s);
     QCommandLineOption timeTravel(
         u"time-travel"_s, u"(developer) Open time travel on this stream once loaded."_s, u"stream"_s);
+    QCommandLineOption snapshots(u"snapshots"_s,
+        u"(developer) Show the snapshots of this stream once loaded; with @VERSION, compare that one with a replay."_s,
+        u"stream[@version]"_s);
     QCommandLineOption editMapping(u"edit-mapping"_s, u"(developer) Show the mapping editor on the store."_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
     timeTravel.setFlags(QCommandLineOption::HiddenFromHelp);
     editMapping.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({ demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, editMapping });
+    snapshots.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions(
+        { demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, editMapping });
     parser.process(app);
 
     EventScope::OpenOptions options;
@@ -87,6 +94,32 @@ int main(int argc, char* argv[])
         QObject::connect(
             &window, &EventScope::MainWindow::storeOpened, &window,
             [&window, stream] { window.openTimeTravelOn(stream); }, Qt::SingleShotConnection);
+    }
+    if (parser.isSet(snapshots)) {
+        const QString value = parser.value(snapshots);
+        const qsizetype at = value.lastIndexOf(u'@');
+        const QString stream = at > 0 ? value.left(at) : value;
+        const qint64 version = at > 0 ? value.mid(at + 1).toLongLong() : -1;
+        QObject::connect(
+            &window, &EventScope::MainWindow::snapshotsOpened, &window,
+            [version](EventScope::SnapshotsWindow* shown) {
+                if (version < 0)
+                    return;
+                QObject::connect(
+                    shown, &EventScope::SnapshotsWindow::loaded, shown,
+                    [shown, version] {
+                        const auto& list = shown->model()->snapshots();
+                        for (int row = 0; row < list.size(); ++row) {
+                            if (list.at(row).version == version)
+                                shown->compareRow(row);
+                        }
+                    },
+                    Qt::SingleShotConnection);
+            },
+            Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &EventScope::MainWindow::storeOpened, &window,
+            [&window, stream] { window.openSnapshotsOn(stream); }, Qt::SingleShotConnection);
     }
     const QString store = parser.positionalArguments().value(0);
     if (parser.isSet(demo)) {

@@ -9,6 +9,8 @@
 #include "../connections/mappingeditor.h"
 #include "../connections/passwordprompt.h"
 #include "../inspect/inspectorpanel.h"
+#include "../snapshots/snapshotcomparewindow.h"
+#include "../snapshots/snapshotswindow.h"
 #include "../timetravel/timetravelwindow.h"
 #include "../widgets/storestatusbar.h"
 
@@ -118,18 +120,20 @@ void MainWindow::createPanels()
     });
 }
 
+std::pair<QString, QString> MainWindow::streamInScope() const
+{
+    if (!m_scopeStream.isEmpty())
+        return { m_scopeStream, m_scopeCategory };
+    if (const Event* event = m_currentRow >= 0 ? m_tableModel->eventAt(m_currentRow) : nullptr)
+        return { event->stream, event->category };
+    return {};
+}
+
 TimeTravelWindow* MainWindow::openTimeTravel()
 {
     if (!m_store)
         return nullptr;
-    QString stream = m_scopeStream;
-    QString category = m_scopeCategory;
-    if (stream.isEmpty()) {
-        if (const Event* event = m_currentRow >= 0 ? m_tableModel->eventAt(m_currentRow) : nullptr) {
-            stream = event->stream;
-            category = event->category;
-        }
-    }
+    const auto [stream, category] = streamInScope();
     if (stream.isEmpty()) {
         showError(tr("Time Travel"),
             tr("Select a stream in the tree, or an event of it in the table, to travel through its history."));
@@ -143,18 +147,64 @@ TimeTravelWindow* MainWindow::openTimeTravel()
 
 void MainWindow::openTimeTravelOn(const QString& stream)
 {
+    openTimeTravelAt(stream, -1);
+}
+
+void MainWindow::openTimeTravelAt(const QString& stream, qint64 version)
+{
+    if (!m_store)
+        return;
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->interactive().run<QString>(
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        [this, store, stream, version](Result<QString> category) {
+            if (store.lock() != m_store || !category)
+                return;
+            auto* window = new TimeTravelWindow(m_store, stream, *category, this);
+            if (version >= 0)
+                window->moveToVersion(version);
+            window->show();
+            emit timeTravelOpened(window);
+        });
+}
+
+SnapshotsWindow* MainWindow::openSnapshots()
+{
+    if (!m_store)
+        return nullptr;
+    const auto [stream, category] = streamInScope();
+    if (stream.isEmpty()) {
+        showError(
+            tr("Snapshots"), tr("Select a stream in the tree, or an event of it in the table, to see its snapshots."));
+        return nullptr;
+    }
+    return showSnapshots(stream, category);
+}
+
+void MainWindow::openSnapshotsOn(const QString& stream)
+{
     if (!m_store)
         return;
     const std::weak_ptr<OpenStore> store = m_store;
     m_store->interactive().run<QString>(
         this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
         [this, store, stream](Result<QString> category) {
-            if (store.lock() != m_store || !category)
-                return;
-            auto* window = new TimeTravelWindow(m_store, stream, *category, this);
-            window->show();
-            emit timeTravelOpened(window);
+            if (store.lock() == m_store && category)
+                showSnapshots(stream, *category);
         });
+}
+
+SnapshotsWindow* MainWindow::showSnapshots(const QString& stream, const QString& category)
+{
+    auto* window = new SnapshotsWindow(m_store, stream, category, this);
+    connect(window, &SnapshotsWindow::timeTravelRequested, this, &MainWindow::openTimeTravelAt);
+    connect(window, &SnapshotsWindow::compareOpened, this, [this](SnapshotCompareWindow* compare) {
+        connect(compare, &SnapshotCompareWindow::timeTravelRequested, this, &MainWindow::openTimeTravelAt,
+            Qt::UniqueConnection);
+    });
+    window->show();
+    emit snapshotsOpened(window);
+    return window;
 }
 
 void MainWindow::createMenus()
@@ -187,6 +237,10 @@ void MainWindow::createMenus()
     timeTravel->setObjectName(u"timeTravelAction"_s);
     timeTravel->setShortcut(tr("Ctrl+T"));
     timeTravel->setStatusTip(tr("Replay the selected stream through a projection, event by event"));
+    QAction* snapshots = view->addAction(tr("&Snapshots of Stream…"), this, [this] { openSnapshots(); });
+    snapshots->setObjectName(u"snapshotsAction"_s);
+    snapshots->setShortcut(tr("Ctrl+Shift+S"));
+    snapshots->setStatusTip(tr("The snapshots the store keeps of the selected stream, each comparable with a replay"));
     view->addSeparator();
     QAction* streams = view->addAction(tr("&Streams Panel"));
     streams->setObjectName(u"toggleStreamsAction"_s);

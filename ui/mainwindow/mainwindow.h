@@ -22,6 +22,7 @@ class EventTablePanel;
 class InspectorPanel;
 class OpenStore;
 class PasswordStore;
+class SnapshotsWindow;
 struct StoreError;
 class StoreStatusBar;
 class StreamTreeModel;
@@ -64,6 +65,12 @@ public:
     // The same for a named stream; its category comes from the store's own rule, so the window opens once
     // that is known (timeTravelOpened).
     void openTimeTravelOn(const QString& stream);
+    // Time travel on `stream`, moved to the point after its event `version` once loaded.
+    void openTimeTravelAt(const QString& stream, qint64 version);
+    // View > Snapshots: the snapshots of the selected stream (or the current event's), each comparable with a
+    // replay; null when no stream is selected.
+    class SnapshotsWindow* openSnapshots();
+    void openSnapshotsOn(const QString& stream);
 
 signals:
     void storeOpened(const QString& path);
@@ -71,6 +78,7 @@ signals:
     // Every error shown to the user in a message box, so a test can see it without clicking.
     void errorShown(const QString& message);
     void timeTravelOpened(EventScope::TimeTravelWindow* window);
+    void snapshotsOpened(EventScope::SnapshotsWindow* window);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -78,6 +86,10 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // The stream the user is looking at: the tree's selection, else the current event's; with its category.
+    std::pair<QString, QString> streamInScope() const;
+    SnapshotsWindow* showSnapshots(const QString& stream, const QString& category);
+
     void createPanels();
     void createMenus();
     void connectModels();

@@ -273,6 +273,28 @@ void TimeTravelWindow::setProjection(const QString& path)
     reload();
 }
 
+void TimeTravelWindow::moveToVersion(qint64 version)
+{
+    const auto move = [this, version] {
+        const QList<Event>& events = m_events->events();
+        qint64 count = 0;
+        while (count < events.size() && events.at(count).version <= version)
+            ++count;
+        moveTo(count);
+    };
+    if (m_events->rowCount() > 0) {
+        move();
+        return;
+    }
+    connect(
+        this, &TimeTravelWindow::loadFinished, this,
+        [move](bool ok) {
+            if (ok)
+                move();
+        },
+        Qt::SingleShotConnection);
+}
+
 void TimeTravelWindow::reload()
 {
     if (m_projection.isEmpty())

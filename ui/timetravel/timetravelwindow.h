@@ -42,6 +42,9 @@ public:
 
     void setProjection(const QString& path);
     void moveTo(qint64 count);
+    // To the point after the event with the highest version <= `version` (a snapshot's version, say); once the
+    // stream is loaded when it is not yet.
+    void moveToVersion(qint64 version);
     void showFieldHistory(const QString& path);
     void findFirst(const QString& predicate);
 

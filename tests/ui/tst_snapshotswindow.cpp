@@ -1,0 +1,175 @@
+// The snapshots window and the snapshot compare window (issue 16) on a real demo store under offscreen Qt: the
+// list is the store's snapshots of the stream, and a comparison with a replay finds exactly the snapshot the
+// demo generator wrote wrong on purpose, names what differs, and matches once those keys are ignored.
+#include <core/jobs/openstore.h>
+#include <core/models/snapshotlistmodel.h>
+#include <testsupport.h>
+#include <ui/snapshots/snapshotcomparewindow.h>
+#include <ui/snapshots/snapshotswindow.h>
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace Qt::StringLiterals;
+using namespace EventScope;
+
+namespace {
+
+// The demo's account snapshots hold {balanceCents, overdraftLimitCents, transactions, status}: the fold that
+// rebuilds them (not the time-travel projection, whose state has more).
+constexpr auto kAccountSnapshotProjection = R"(fromCategory('account').foreachStream().when({
+  $init: function () { return { balanceCents: 0, overdraftLimitCents: 0, transactions: 0, status: 'open' }; },
+  AccountOpened: function (s, e) { s.overdraftLimitCents = e.body.overdraftLimitCents; },
+  FundsDeposited: function (s, e) { s.balanceCents += e.body.amountCents; s.transactions += 1; },
+  FundsWithdrawn: function (s, e) { s.balanceCents -= e.body.amountCents; s.transactions += 1; },
+  OverdraftLimitChanged: function (s, e) { s.overdraftLimitCents = e.body.limitCents; },
+  AccountClosed: function (s, e) { s.status = 'closed'; }
+}))";
+
+} // namespace
+
+class TestSnapshotsWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_storePath;
+    QString m_projection;
+    QString m_driftedStream; // an account stream with a snapshot written wrong
+    qint64 m_driftedVersion = 0;
+
+    std::unique_ptr<SnapshotsWindow> openList(const QString& stream)
+    {
+        auto window = std::make_unique<SnapshotsWindow>(OpenStore::fromText(m_storePath), stream, u"account"_s);
+        window->setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy loaded(window.get(), &SnapshotsWindow::loaded);
+        window->show();
+        if (!loaded.wait(20000))
+            return nullptr;
+        return window;
+    }
+
+    // Compares `version` of the drifted stream; the verdict once the replay is in.
+    QString compareVersion(SnapshotsWindow& list, qint64 version, std::unique_ptr<SnapshotCompareWindow>& out)
+    {
+        const QList<Snapshot>& snapshots = list.model()->snapshots();
+        const auto it = std::find_if(
+            snapshots.cbegin(), snapshots.cend(), [version](const Snapshot& s) { return s.version == version; });
+        if (it == snapshots.cend())
+            return u"no such snapshot"_s;
+        out = std::make_unique<SnapshotCompareWindow>(
+            OpenStore::fromText(m_storePath), m_driftedStream, u"account"_s, *it);
+        out->setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy compared(out.get(), &SnapshotCompareWindow::compared);
+        out->setProjection(m_projection);
+        if (!QTest::qWaitFor([&] { return out->verdict() == u"match"_s || out->verdict() == u"drift"_s; }, 20000))
+            return out->verdict();
+        return out->verdict();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_dir.filePath(u"config"_s)));
+        QCoreApplication::setOrganizationName(u"EventScopeTest"_s);
+        QCoreApplication::setApplicationName(u"tst_snapshotswindow"_s);
+        QSettings().clear();
+        m_storePath = TestSupport::demoStore(m_dir.path(), 30000);
+        m_projection = m_dir.filePath(u"account-snapshot.js"_s);
+        QFile file(m_projection);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(kAccountSnapshotProjection);
+        file.close();
+        // What the generator planted, from its own record in the store.
+        sqlite3* db = nullptr;
+        QCOMPARE(
+            sqlite3_open_v2(QFile::encodeName(m_storePath).constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        sqlite3_stmt* statement = nullptr;
+        QCOMPARE(sqlite3_prepare_v2(db, "SELECT value FROM eventscope_meta WHERE key = 'demo_drifted_snapshots'", -1,
+                     &statement, nullptr),
+            SQLITE_OK);
+        QCOMPARE(sqlite3_step(statement), SQLITE_ROW);
+        const QByteArray planted(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+        sqlite3_finalize(statement);
+        sqlite3_close(db);
+        for (const QJsonValue& entry : QJsonDocument::fromJson(planted).array()) {
+            if (entry[u"stream"_s].toString().startsWith(u"account-"_s)) {
+                m_driftedStream = entry[u"stream"_s].toString();
+                m_driftedVersion = entry[u"version"_s].toInteger();
+                break;
+            }
+        }
+        QVERIFY2(!m_driftedStream.isEmpty(), "the demo store has a drifted account snapshot");
+    }
+
+    void listsTheStreamsSnapshots()
+    {
+        auto window = openList(m_driftedStream);
+        QVERIFY(window);
+        QAbstractItemModelTester tester(window->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QList<Snapshot>& snapshots = window->model()->snapshots();
+        QVERIFY(snapshots.size() >= 2);
+        for (qsizetype i = 0; i < snapshots.size(); ++i) {
+            QCOMPARE(snapshots.at(i).stream, m_driftedStream);
+            QCOMPARE(snapshots.at(i).version % 10, 0); // the generator snapshots every 10 events
+            if (i > 0)
+                QVERIFY(snapshots.at(i).version > snapshots.at(i - 1).version);
+        }
+        const QModelIndex version = window->model()->index(0, SnapshotListModel::VersionColumn);
+        QCOMPARE(version.data().toLongLong(), snapshots.first().version);
+        QCOMPARE(version.data(SnapshotListModel::StateRole).toByteArray(), snapshots.first().state);
+        // The latest is selected.
+        QCOMPARE(window->view()->currentIndex().row(), int(snapshots.size() - 1));
+    }
+
+    void driftedSnapshotDriftsAndTheOneBeforeMatches()
+    {
+        auto list = openList(m_driftedStream);
+        QVERIFY(list);
+        std::unique_ptr<SnapshotCompareWindow> drifted;
+        QCOMPARE(compareVersion(*list, m_driftedVersion, drifted), u"drift"_s);
+        // The generator adds 100 cents to the balance of a drifted account snapshot, and nothing else.
+        QCOMPARE(drifted->differences().changes.size(), 1);
+        const JsonChange& change = drifted->differences().changes.first();
+        QCOMPARE(change.path.toString(), u"balanceCents"_s);
+        QCOMPARE(change.oldValue.toInteger() - change.newValue.toInteger(), 100);
+        std::unique_ptr<SnapshotCompareWindow> good;
+        QCOMPARE(compareVersion(*list, m_driftedVersion - 10, good), u"match"_s);
+        QVERIFY(good->differences().isEqual());
+        // The replayed state is the fold's, whatever the snapshot says.
+        QVERIFY(QJsonDocument::fromJson(good->replayedState()).object().contains(u"balanceCents"_s));
+
+        // Ignoring exactly the keys that differ turns the drift into a match.
+        QStringList keys;
+        for (const JsonChange& change : drifted->differences().changes)
+            keys.append(change.path.toString().section(u'.', -1));
+        QSignalSpy compared(drifted.get(), &SnapshotCompareWindow::compared);
+        drifted->setIgnored(keys.join(u", "_s));
+        QCOMPARE(drifted->verdict(), u"match"_s);
+    }
+
+    void aBadIgnoreIsAnErrorNotAMatch()
+    {
+        auto list = openList(m_driftedStream);
+        QVERIFY(list);
+        std::unique_ptr<SnapshotCompareWindow> window;
+        QCOMPARE(compareVersion(*list, m_driftedVersion, window), u"drift"_s);
+        window->setIgnored(u"$.[broken"_s);
+        QCOMPARE(window->verdict(), u"error"_s);
+    }
+};
+
+QTEST_MAIN(TestSnapshotsWindow)
+#include "tst_snapshotswindow.moc"
