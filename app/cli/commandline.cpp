@@ -69,8 +69,10 @@ std::optional<CommandLine> CommandLine::parse(const CommandSpec& spec, const QSt
             result.m_values.insert(name, QString());
         } else if (equals >= 0) {
             result.m_values.insert(name, argument.mid(equals + 1));
+            result.m_lists[name].append(argument.mid(equals + 1));
         } else if (i + 1 < arguments.size()) {
             result.m_values.insert(name, arguments.at(++i));
+            result.m_lists[name].append(arguments.at(i));
         } else {
             error = u"option '--%1' needs a value (%2)"_s.arg(name, option->valueName);
             return std::nullopt;
@@ -79,8 +81,8 @@ std::optional<CommandLine> CommandLine::parse(const CommandSpec& spec, const QSt
     if (result.helpRequested())
         return result;
     // `--stream ""` would silently mean every stream: a script whose variable is unset must not get that.
-    for (auto it = result.m_values.cbegin(); it != result.m_values.cend(); ++it) {
-        if (it.value().isEmpty() && !findOption(spec, it.key())->valueName.isEmpty()) {
+    for (auto it = result.m_lists.cbegin(); it != result.m_lists.cend(); ++it) {
+        if (it.value().contains(QString()) && !findOption(spec, it.key())->valueName.isEmpty()) {
             error = u"option '--%1' needs a non-empty value"_s.arg(it.key());
             return std::nullopt;
         }

@@ -36,13 +36,16 @@ public:
 
     const QStringList& positionals() const { return m_positionals; }
     bool isSet(const QString& option) const { return m_values.contains(option); }
-    QString value(const QString& option) const { return m_values.value(option); }
+    QString value(const QString& option) const { return m_values.value(option); } // the last one given
+    // Every value of an option given more than once (`--projection a=x.js --projection b=y.js`), in order.
+    QStringList values(const QString& option) const { return m_lists.value(option); }
     bool json() const;
     bool helpRequested() const;
 
 private:
     QStringList m_positionals;
     QHash<QString, QString> m_values; // a flag maps to an empty string
+    QHash<QString, QStringList> m_lists; // every value, for options given more than once
 };
 
 // The common options every command takes.

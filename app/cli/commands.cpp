@@ -13,7 +13,7 @@ namespace EventScope::Cli {
 const QList<Command>& commands()
 {
     static const QList<Command> all { infoCommand(), streamsCommand(), eventsCommand(), projectCommand(),
-        replayCommand(), findWhereCommand(), demoCommand(), dialectsCommand() };
+        replayCommand(), findWhereCommand(), snapshotsCommand(), verifyCommand(), demoCommand(), dialectsCommand() };
     return all;
 }
 

@@ -28,6 +28,8 @@ Command projectCommand();
 Command replayCommand();
 Command findWhereCommand(); // `find`
 Command dialectsCommand();
+Command snapshotsCommand();
+Command verifyCommand();
 
 // Prints the message and a hint to the command's help on stderr; returns kExitUsage.
 int usageError(const QString& command, const QString& message);

@@ -252,7 +252,9 @@ void SnapshotCompareWindow::compare()
     const auto result = JsonDiff(options).compareJson(m_snapshot.state, m_replayedState.value_or("null"));
     if (!result) {
         showProblem(tr("The snapshot's state cannot be compared: %1")
-                        .arg(QString(result.error().message).replace(u"before"_s, tr("snapshot")).toHtmlEscaped()));
+                        .arg(QString(result.error().message)
+                                 .replace(u"The \"before\" document"_s, tr("The snapshot's state"))
+                                 .toHtmlEscaped()));
         return;
     }
     m_differences = *result;
