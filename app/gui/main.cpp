@@ -5,6 +5,7 @@
 #include <core/dialects/mappingfile.h>
 #include <core/models/snapshotlistmodel.h>
 #include <ui/snapshots/snapshotswindow.h>
+#include <ui/snapshots/verifywindow.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -47,14 +48,16 @@ int main(int argc, char* argv[])
     QCommandLineOption snapshots(u"snapshots"_s,
         u"(developer) Show the snapshots of this stream once loaded; with @VERSION, compare that one with a replay."_s,
         u"stream[@version]"_s);
+    QCommandLineOption verify(u"verify"_s, u"(developer) Verify the store's snapshots once loaded."_s);
     QCommandLineOption editMapping(u"edit-mapping"_s, u"(developer) Show the mapping editor on the store."_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
     timeTravel.setFlags(QCommandLineOption::HiddenFromHelp);
     editMapping.setFlags(QCommandLineOption::HiddenFromHelp);
     snapshots.setFlags(QCommandLineOption::HiddenFromHelp);
+    verify.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions(
-        { demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, editMapping });
+        { demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, verify, editMapping });
     parser.process(app);
 
     EventScope::OpenOptions options;
@@ -120,6 +123,15 @@ int main(int argc, char* argv[])
         QObject::connect(
             &window, &EventScope::MainWindow::storeOpened, &window,
             [&window, stream] { window.openSnapshotsOn(stream); }, Qt::SingleShotConnection);
+    }
+    if (parser.isSet(verify)) {
+        QObject::connect(
+            &window, &EventScope::MainWindow::storeOpened, &window,
+            [&window] {
+                if (EventScope::VerifyWindow* shown = window.openVerify())
+                    shown->start();
+            },
+            Qt::SingleShotConnection);
     }
     const QString store = parser.positionalArguments().value(0);
     if (parser.isSet(demo)) {

@@ -108,7 +108,7 @@ h1 { font-size: 1.5em; margin-bottom: .2em; } .meta { color: #57606a; margin-bot
 .error b { color: #9a6700; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .35em .6em;
   border-bottom: 1px solid #d0d7de; } th { background: #f6f8fa; }
-td.status-drift { color: #b42318; font-weight: 600; } td.status-error { color: #9a6700; font-weight: 600; }
+td.time { white-space: nowrap; } td.status-drift { color: #b42318; font-weight: 600; } td.status-error { color: #9a6700; font-weight: 600; }
 code { font: 12px ui-monospace, monospace; background: #f6f8fa; padding: 0 .25em; border-radius: 3px; }
 ul { margin: 0; padding-left: 1.1em; } .ok { color: #1a7f37; font-size: 1.2em; }
 </style></head><body>
@@ -146,7 +146,7 @@ ul { margin: 0; padding-left: 1.1em; } .ok { color: #1a7f37; font-size: 1.2em; }
                 detail += u"</ul>"_s;
             }
             html
-                += u"<tr><td><code>%1</code></td><td>%2</td><td>%3</td><td class=\"status-%4\">%4</td><td>%5</td></tr>\n"_s
+                += u"<tr><td><code>%1</code></td><td>%2</td><td class=\"time\">%3</td><td class=\"status-%4\">%4</td><td>%5</td></tr>\n"_s
                        .arg(escaped(check.stream))
                        .arg(check.version)
                        .arg(check.timeMs > 0 ? formatIsoTime(check.timeMs) : QString())

@@ -22,12 +22,20 @@ public:
     QString projectionFor(const QString& store, const QString& category) const;
     void remember(const QString& store, const QString& category, const QString& projection);
 
+    // The projection that rebuilds what a category's snapshots hold (snapshot compare and verify), remembered apart
+    // from time travel's: the demo store's snapshots keep another shape than its time-travel states. Falls back
+    // to the built-in "<category>.snapshot.js", then to projectionFor().
+    QString snapshotProjectionFor(const QString& store, const QString& category) const;
+    void rememberSnapshotProjection(const QString& store, const QString& category, const QString& projection);
+    static QString builtInSnapshotProjection(const QString& category); // empty when there is none
+
     // The built-in projections for a category: "<category>.projection.js" then "<category>.reducer.js", those
     // that exist.
     static QStringList builtIn(const QString& category);
 
 private:
-    QString key(const QString& store, const QString& category) const;
+    QString key(const QString& store, const QString& category,
+        const QString& group = QStringLiteral("projectionChoices")) const;
 
     QSettings* m_settings;
 };

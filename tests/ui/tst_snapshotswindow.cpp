@@ -3,15 +3,18 @@
 // demo generator wrote wrong on purpose, names what differs, and matches once those keys are ignored.
 #include <core/jobs/openstore.h>
 #include <core/models/snapshotlistmodel.h>
+#include <core/snapshots/verifyresultsmodel.h>
 #include <testsupport.h>
 #include <ui/snapshots/snapshotcomparewindow.h>
 #include <ui/snapshots/snapshotswindow.h>
+#include <ui/snapshots/verifywindow.h>
 
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -46,6 +49,7 @@ private:
     QTemporaryDir m_dir;
     QString m_storePath;
     QString m_projection;
+    QSet<QString> m_planted; // "stream@version" of every drifted snapshot
     QString m_driftedStream; // an account stream with a snapshot written wrong
     qint64 m_driftedVersion = 0;
 
@@ -104,6 +108,8 @@ private slots:
         const QByteArray planted(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
         sqlite3_finalize(statement);
         sqlite3_close(db);
+        for (const QJsonValue& entry : QJsonDocument::fromJson(planted).array())
+            m_planted.insert(u"%1@%2"_s.arg(entry[u"stream"_s].toString()).arg(entry[u"version"_s].toInteger()));
         for (const QJsonValue& entry : QJsonDocument::fromJson(planted).array()) {
             if (entry[u"stream"_s].toString().startsWith(u"account-"_s)) {
                 m_driftedStream = entry[u"stream"_s].toString();
@@ -158,6 +164,50 @@ private slots:
         QSignalSpy compared(drifted.get(), &SnapshotCompareWindow::compared);
         drifted->setIgnored(keys.join(u", "_s));
         QCOMPARE(drifted->verdict(), u"match"_s);
+    }
+
+    // With nothing chosen, the demo's own snapshot projection is used, and it rebuilds the demo's snapshots.
+    void theDemosSnapshotProjectionIsTheDefault()
+    {
+        QSettings().clear();
+        auto list = openList(m_driftedStream);
+        QVERIFY(list);
+        const QList<Snapshot>& snapshots = list->model()->snapshots();
+        const auto good = std::find_if(snapshots.cbegin(), snapshots.cend(),
+            [this](const Snapshot& s) { return s.version == m_driftedVersion - 10; });
+        QVERIFY(good != snapshots.cend());
+        SnapshotCompareWindow window(OpenStore::fromText(m_storePath), m_driftedStream, u"account"_s, *good);
+        window.setAttribute(Qt::WA_DeleteOnClose, false);
+        QVERIFY(QTest::qWaitFor([&] { return !window.verdict().isEmpty(); }, 20000));
+        QCOMPARE(window.verdict(), u"match"_s);
+    }
+
+    // Verify Snapshots over the whole store: the table fills with exactly the planted drifts; the report exports.
+    void verifyWindowFindsThePlantedDrifts()
+    {
+        QSettings().clear();
+        VerifyWindow window(OpenStore::fromText(m_storePath));
+        window.setAttribute(Qt::WA_DeleteOnClose, false);
+        QAbstractItemModelTester tester(window.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy finished(&window, &VerifyWindow::verifyFinished);
+        window.show();
+        window.start();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.first().first().toBool());
+        QSet<QString> found;
+        for (int row = 0; row < window.model()->rowCount(); ++row) {
+            const SnapshotCheck* check = window.model()->checkAt(row);
+            QCOMPARE(check->status, SnapshotCheck::Status::Drift);
+            found.insert(u"%1@%2"_s.arg(check->stream).arg(check->version));
+        }
+        QCOMPARE(found, m_planted);
+        QCOMPARE(window.model()->counts().drift, m_planted.size());
+        QVERIFY(window.model()->counts().match > 1000);
+        const QString report = m_dir.filePath(u"report.html"_s);
+        QVERIFY(window.exportTo(report));
+        QFile html(report);
+        QVERIFY(html.open(QIODevice::ReadOnly));
+        QVERIFY(html.readAll().contains(m_driftedStream.toUtf8()));
     }
 
     void aBadIgnoreIsAnErrorNotAMatch()

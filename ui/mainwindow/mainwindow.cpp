@@ -11,6 +11,7 @@
 #include "../inspect/inspectorpanel.h"
 #include "../snapshots/snapshotcomparewindow.h"
 #include "../snapshots/snapshotswindow.h"
+#include "../snapshots/verifywindow.h"
 #include "../timetravel/timetravelwindow.h"
 #include "../widgets/storestatusbar.h"
 
@@ -194,6 +195,49 @@ void MainWindow::openSnapshotsOn(const QString& stream)
         });
 }
 
+VerifyWindow* MainWindow::openVerify()
+{
+    if (!m_store)
+        return nullptr;
+    auto* window = new VerifyWindow(m_store, this);
+    connect(window, &VerifyWindow::compareRequested, this, &MainWindow::openSnapshotCompare);
+    window->show();
+    return window;
+}
+
+void MainWindow::openSnapshotCompare(const QString& stream, qint64 version)
+{
+    if (!m_store)
+        return;
+    const std::weak_ptr<OpenStore> store = m_store;
+    struct Found
+    {
+        QString category;
+        std::optional<Snapshot> snapshot;
+    };
+    m_store->interactive().run<Found>(
+        this,
+        [stream, version](EventStore& opened, JobControl&) -> Result<Found> {
+            Result<QList<Snapshot>> snapshots = opened.snapshots(stream);
+            if (!snapshots)
+                return snapshots.error();
+            Found found { opened.categoryOf(stream), std::nullopt };
+            for (const Snapshot& snapshot : *snapshots) {
+                if (snapshot.version == version)
+                    found.snapshot = snapshot;
+            }
+            return found;
+        },
+        [this, store](Result<Found> found) {
+            if (store.lock() != m_store || !found || !found->snapshot)
+                return;
+            auto* window
+                = new SnapshotCompareWindow(m_store, found->snapshot->stream, found->category, *found->snapshot, this);
+            connect(window, &SnapshotCompareWindow::timeTravelRequested, this, &MainWindow::openTimeTravelAt);
+            window->show();
+        });
+}
+
 SnapshotsWindow* MainWindow::showSnapshots(const QString& stream, const QString& category)
 {
     auto* window = new SnapshotsWindow(m_store, stream, category, this);
@@ -241,6 +285,10 @@ void MainWindow::createMenus()
     snapshots->setObjectName(u"snapshotsAction"_s);
     snapshots->setShortcut(tr("Ctrl+Shift+S"));
     snapshots->setStatusTip(tr("The snapshots the store keeps of the selected stream, each comparable with a replay"));
+    QAction* verify = view->addAction(tr("&Verify Snapshots…"), this, [this] { openVerify(); });
+    verify->setObjectName(u"verifyAction"_s);
+    verify->setShortcut(tr("Ctrl+Shift+V"));
+    verify->setStatusTip(tr("Check every snapshot of the store against its events"));
     view->addSeparator();
     QAction* streams = view->addAction(tr("&Streams Panel"));
     streams->setObjectName(u"toggleStreamsAction"_s);

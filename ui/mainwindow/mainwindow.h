@@ -23,6 +23,7 @@ class InspectorPanel;
 class OpenStore;
 class PasswordStore;
 class SnapshotsWindow;
+class VerifyWindow;
 struct StoreError;
 class StoreStatusBar;
 class StreamTreeModel;
@@ -71,6 +72,10 @@ public:
     // replay; null when no stream is selected.
     class SnapshotsWindow* openSnapshots();
     void openSnapshotsOn(const QString& stream);
+    // View > Verify Snapshots: every snapshot of the store against its events, in a window of its own.
+    class VerifyWindow* openVerify();
+    // The compare view of one snapshot, once it is read from the store.
+    void openSnapshotCompare(const QString& stream, qint64 version);
 
 signals:
     void storeOpened(const QString& path);

@@ -66,7 +66,7 @@ SnapshotCompareWindow::SnapshotCompareWindow(std::shared_ptr<OpenStore> store, c
         m_session, &TimeTravelSession::failed, this, [this](const StoreError& error) { showProblem(error.message); });
     m_snapshotTree->setJsonText(m_snapshot.state);
     m_snapshotTree->view()->expandToDepth(1);
-    const QString remembered = ProjectionChoices().projectionFor(m_store->location().toString(), m_category);
+    const QString remembered = ProjectionChoices().snapshotProjectionFor(m_store->location().toString(), m_category);
     if (remembered.isEmpty())
         showProblem(tr("No projection rebuilds the category '%1' yet: pick one (Open file…).").arg(m_category));
     else
@@ -81,7 +81,10 @@ void SnapshotCompareWindow::buildUi()
     m_projectionBox = new QComboBox;
     m_projectionBox->setObjectName(u"compareProjection"_s);
     m_projectionBox->setMinimumContentsLength(28);
-    for (const QString& path : ProjectionChoices::builtIn(m_category))
+    QStringList builtIn = ProjectionChoices::builtIn(m_category);
+    if (const QString snapshot = ProjectionChoices::builtInSnapshotProjection(m_category); !snapshot.isEmpty())
+        builtIn.prepend(snapshot);
+    for (const QString& path : std::as_const(builtIn))
         m_projectionBox->addItem(QFileInfo(path).fileName() + tr(" (built in)"), path);
     auto* openFile = new QPushButton(tr("Open file…"));
     connect(openFile, &QPushButton::clicked, this, [this] {
@@ -165,7 +168,7 @@ void SnapshotCompareWindow::setProjection(const QString& path)
         index = m_projectionBox->count() - 1;
     }
     m_projectionBox->setCurrentIndex(index);
-    ProjectionChoices().remember(m_store->location().toString(), m_category, path);
+    ProjectionChoices().rememberSnapshotProjection(m_store->location().toString(), m_category, path);
     reload();
 }
 
