@@ -10,6 +10,7 @@
 #include "runsettings.h"
 #include "storecache.h"
 #include "targets.h"
+#include "verifymeasures.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -68,22 +69,6 @@ Measurement generationRow(const CachedStore& store)
     return row;
 }
 
-QList<Measurement> notYetBuilt()
-{
-    const std::pair<QString, QString> features[] = {
-        { u"snapshots.verify"_s, u"verify all snapshots"_s },
-    };
-    QList<Measurement> rows;
-    for (const auto& [key, measure] : features) {
-        Measurement row(key, measure);
-        row.figure = u"not yet built"_s;
-        row.target = u"—"_s;
-        row.verdict = Verdict::NotBuilt;
-        rows.append(row);
-    }
-    return rows;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -114,9 +99,14 @@ int main(int argc, char** argv)
         QLatin1StringView(kScrollStepsOption), u"(internal) scroll steps."_s, u"n"_s, u"2000"_s);
     scrollChildOption.setFlags(QCommandLineOption::HiddenFromHelp);
     scrollStepsOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption verifyChildOption(QLatin1StringView(kVerifyChildOption),
+        u"(internal) verify a store's snapshots, print peak memory."_s, u"store"_s);
+    verifyChildOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({ sizesOption, cacheOption, jsonOption, quickOption, postgresOption, regenerateOption,
-        scrollChildOption, scrollStepsOption });
+        scrollChildOption, scrollStepsOption, verifyChildOption });
     parser.process(app);
+    if (parser.isSet(verifyChildOption))
+        return runVerifyChild(parser.value(verifyChildOption));
     if (parser.isSet(scrollChildOption))
         return runScrollChild(parser.value(scrollChildOption), parser.value(scrollStepsOption).toInt());
 
@@ -180,6 +170,11 @@ int main(int argc, char** argv)
             err().flush();
             report.rows.append(measureProjectionThroughput(*store, settings));
         }
+        if (stores.isEmpty() || !settings.quick) {
+            err() << u"["_s << label << u"] verifying every snapshot\n"_s;
+            err().flush();
+            report.rows.append(measureVerify(*store, settings));
+        }
         stores.append(*store);
     }
     err() << u"measuring peak memory in child processes\n"_s;
@@ -190,7 +185,6 @@ int main(int argc, char** argv)
         err().flush();
         report.rows.append(measurePostgres(postgresEvents, settings));
     }
-    report.rows.append(notYetBuilt());
     report.machine.loadAtEnd = loadAverage();
 
     QTextStream out(stdout);
