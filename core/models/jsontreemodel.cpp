@@ -1,5 +1,7 @@
 #include "jsontreemodel.h"
 
+#include <functional>
+
 #include "../model/payload.h"
 
 #include <QJsonArray>
@@ -438,8 +440,27 @@ QVariant JsonTreeModel::data(const QModelIndex& index, int role) const
         return node->path;
     case JsonTextRole:
         return QString::fromUtf8(node->json);
+    case HighlightedRole:
+        return m_highlighted.contains(node->path);
     }
     return {};
+}
+
+void JsonTreeModel::setHighlightedPaths(const QSet<QString>& paths)
+{
+    if (paths == m_highlighted)
+        return;
+    m_highlighted = paths;
+    // Every row may change its mark: tell the views row by row (a state is small), keeping what they expanded.
+    std::function<void(const QModelIndex&)> announce = [&](const QModelIndex& parent) {
+        const int rows = rowCount(parent);
+        if (rows == 0)
+            return;
+        emit dataChanged(index(0, 0, parent), index(rows - 1, ColumnCount - 1, parent), { HighlightedRole });
+        for (int row = 0; row < rows; ++row)
+            announce(index(row, 0, parent));
+    };
+    announce({});
 }
 
 QVariant JsonTreeModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -3,6 +3,7 @@
 #include <QAbstractItemModel>
 #include <QByteArray>
 #include <QJsonValue>
+#include <QSet>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,7 @@ public:
     enum Role {
         PathRole = Qt::UserRole + 1, // QString: $.a.b[0]
         JsonTextRole, // QString: the value as compact JSON text
+        HighlightedRole, // bool: the row's path is one of highlightedPaths() (what an event or a diff changed)
     };
     enum class ValueType { Null, Bool, Number, String, Array, Object };
 
@@ -34,6 +36,11 @@ public:
     // model when it is not.
     bool setJsonText(const QByteArray& json);
     void clear();
+
+    // Rows to mark (their JSON paths, "$.items[2].sku"); kept across setJsonText(), so a view can set the new
+    // state and then what changed in it.
+    void setHighlightedPaths(const QSet<QString>& paths);
+    const QSet<QString>& highlightedPaths() const { return m_highlighted; }
 
     // The JSON path of a member `key` / an element `index` below `parentPath`: "$.a", "$[\"odd key\"]", "$.a[3]".
     static QString memberPath(const QString& parentPath, const QString& key);
@@ -53,6 +60,7 @@ private:
     Node* nodeOf(const QModelIndex& index) const;
 
     std::unique_ptr<Node> m_root; // the invisible parent of the one top-level row "$"
+    QSet<QString> m_highlighted;
 };
 
 } // namespace EventScope

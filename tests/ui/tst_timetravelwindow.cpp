@@ -3,6 +3,7 @@
 // first) is what the core's StreamReplay says for the same stream; a projection that faults says where; the
 // choice of projection is remembered per store and category.
 #include <core/jobs/openstore.h>
+#include <core/models/jsontreemodel.h>
 #include <core/replay/streamreplay.h>
 #include <core/workspace/projectionchoices.h>
 #include <testsupport.h>
@@ -19,6 +20,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 using namespace Qt::StringLiterals;
 using namespace EventScope;
@@ -115,6 +117,24 @@ private slots:
                 QCOMPARE(changes->rowCount(), expected.size());
                 for (int row = 0; row < expected.size(); ++row)
                     QCOMPARE(changes->item(row, 0)->text(), expected[row].path.toString());
+                // The state marks what the event added or changed, and only that.
+                QSet<QString> marked;
+                for (const JsonChange& change : expected) {
+                    if (change.op != JsonChange::Op::Remove)
+                        marked.insert(change.path.toString() == u"$"_s ? u"$"_s : u"$."_s + change.path.toString());
+                }
+                auto* tree = window->findChild<QTreeView*>(u"stateTree"_s);
+                QVERIFY(tree);
+                auto* model = qobject_cast<JsonTreeModel*>(tree->model());
+                QVERIFY(model);
+                QCOMPARE(model->highlightedPaths(), marked);
+                for (const QString& path : std::as_const(marked)) {
+                    const QModelIndexList found = model->match(
+                        model->index(0, 0), JsonTreeModel::PathRole, path, 1, Qt::MatchExactly | Qt::MatchRecursive);
+                    QCOMPARE(found.size(), 1);
+                    QVERIFY(found.first().data(JsonTreeModel::HighlightedRole).toBool());
+                }
+                QVERIFY(!model->index(0, 0).data(JsonTreeModel::HighlightedRole).toBool() || marked.contains(u"$"_s));
             }
         }
     }

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QMenu>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -30,6 +31,23 @@ int countRows(const QAbstractItemModel* model, const QModelIndex& parent, int li
     return rows;
 }
 
+// Paints the rows the model marks (HighlightedRole): bold, on a pale yellow, like a changed line in a diff.
+class HighlightDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(JsonTreeModel::HighlightedRole).toBool()) {
+            option->font.setBold(true);
+            option->backgroundBrush = QColor(0xff, 0xf1, 0xb8);
+        }
+    }
+};
+
 } // namespace
 
 JsonTreeView::JsonTreeView(const QString& name, QWidget* parent)
@@ -48,6 +66,7 @@ JsonTreeView::JsonTreeView(const QString& name, QWidget* parent)
     collapse->setObjectName(name + u"Collapse"_s);
 
     m_view->setModel(m_model);
+    m_view->setItemDelegate(new HighlightDelegate(m_view));
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -147,6 +166,18 @@ void JsonTreeView::showContextMenu(const QPoint& at)
 void JsonTreeView::addPathAction(const QString& text, std::function<void(const QString& path)> action)
 {
     m_pathActions.append({ text, std::move(action) });
+}
+
+void JsonTreeView::highlight(const QSet<QString>& paths)
+{
+    m_model->setHighlightedPaths(paths);
+    // Show every marked row: expand its ancestors.
+    for (const QString& path : paths) {
+        const QModelIndexList found = m_model->match(
+            m_model->index(0, 0), JsonTreeModel::PathRole, path, 1, Qt::MatchExactly | Qt::MatchRecursive);
+        for (QModelIndex parent = found.value(0).parent(); parent.isValid(); parent = parent.parent())
+            m_view->expand(parent);
+    }
 }
 
 } // namespace EventScope

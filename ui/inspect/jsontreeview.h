@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QSet>
 #include <QWidget>
 #include <functional>
 
@@ -23,6 +24,8 @@ public:
     // JSON text keeps its key order; anything else empties the tree.
     void setJsonText(const QByteArray& json);
     void clear();
+    // Marks these rows (JSON paths, "$.items[2].sku") bold on a pale yellow and expands down to them.
+    void highlight(const QSet<QString>& paths);
 
     JsonTreeModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }

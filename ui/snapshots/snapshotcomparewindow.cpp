@@ -273,6 +273,11 @@ void SnapshotCompareWindow::compare()
         m_diff->setItem(row, 2, new QTableWidgetItem(shown(change.oldValue)));
         m_diff->setItem(row, 3, new QTableWidgetItem(shown(change.newValue)));
     }
+    QSet<QString> differing;
+    for (const JsonChange& change : m_differences.changes)
+        differing.insert(treePath(change.path.toString()));
+    m_snapshotTree->highlight(differing);
+    m_replayTree->highlight(differing);
     m_verdict = m_differences.isEqual() ? u"match"_s : u"drift"_s;
     if (m_differences.isEqual()) {
         m_summary->setText(tr("<span style='color:#1a7f37'><b>Match.</b></span> Snapshot v%1 of %2 (%3 bytes) is what "

@@ -363,6 +363,14 @@ void TimeTravelWindow::onFrame(const TimeTravelSession::Frame& frame)
         m_state->view()->expandAll();
 
     m_changes->setRowCount(0);
+    QSet<QString> changed; // what the event added or changed, marked in the state (a removal is only listed)
+    if (frame.changes) {
+        for (const JsonChange& change : frame.changes->diff.changes) {
+            if (change.op != JsonChange::Op::Remove)
+                changed.insert(treePath(change.path.toString()));
+        }
+    }
+    m_state->highlight(changed);
     if (frame.changes) {
         const auto& changes = frame.changes->diff.changes;
         m_changes->setRowCount(int(changes.size()));
