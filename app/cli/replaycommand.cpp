@@ -3,6 +3,8 @@
 #include "output.h"
 
 #include <core/model/timeformat.h>
+#include <core/projection/projectionresults.h>
+#include <core/projection/projectionsource.h>
 #include <core/replay/streamreplay.h>
 
 #include <QFile>
@@ -78,13 +80,78 @@ QByteArray diffLine(const StreamReplay::EventChanges& changes, bool json)
     return text;
 }
 
+// Time travel over a projection's whole source (or one category of it): the events in the log's order up to a
+// global position or a time, then every partition's state.
+int replaySource(const CommandLine& arguments, EventStore& store, const QString& script,
+    std::optional<qint64> toPosition, std::optional<qint64> at)
+{
+    const QString fileName = arguments.value(u"projection"_s);
+    ProjectionEngine engine(limitsFrom(arguments));
+    Output output;
+    if (auto fault = engine.compile(script, fileName))
+        return projectionFault(output, *fault);
+    if (engine.definition().form == ProjectionDefinition::Form::Reducer && !arguments.isSet(u"category"_s))
+        return usageError(u"replay"_s,
+            u"'%1' is a reducer ({init, apply}): say which events it folds with --stream S or --category C"_s.arg(
+                fileName));
+    ProjectionEventReader reader(store, engine.definition(), ProjectionScope { {}, arguments.value(u"category"_s) });
+    qint64 events = 0;
+    std::optional<qint64> lastPosition;
+    for (;;) {
+        Result<std::optional<Event>> next = reader.next();
+        if (!next)
+            return storeFailure(next.error());
+        if (!next->has_value())
+            break;
+        const Event& event = **next;
+        // The log's order: stop at the first event past the position, or recorded after the time.
+        if ((toPosition && event.position > *toPosition) || (at && event.timeMs > *at))
+            break;
+        if (auto fault = engine.process(event))
+            return projectionFault(output, *fault);
+        ++events;
+        lastPosition = event.position;
+        engine.takeEmitted(); // captured, never written; not part of a state
+        engine.takeLog();
+    }
+    const bool json = arguments.json();
+    const ProjectionResults results = ProjectionResults::of(engine, {});
+    QList<ProjectionResults::Partition> partitions = results.partitions;
+    if (!results.definition.partitioned && partitions.isEmpty())
+        partitions.append(ProjectionResults::Partition {});
+    for (const ProjectionResults::Partition& partition : std::as_const(partitions)) {
+        if (json)
+            output.write(
+                JsonLine().string("partition", partition.name).raw("state", stateText(partition.state)).line());
+        else
+            output.write((partition.name.isEmpty() ? u"(root)"_s : partition.name).toUtf8() + "  "
+                + stateText(partition.state) + '\n');
+    }
+    if (json) {
+        JsonLine line;
+        if (lastPosition)
+            line.number("position", *lastPosition);
+        else
+            line.null("position");
+        output.write(line.number("events", events).line());
+    } else {
+        output.write(u"%1 events, up to position %2\n"_s.arg(events)
+                         .arg(lastPosition ? QString::number(*lastPosition) : u"-"_s)
+                         .toUtf8());
+    }
+    return output.finish();
+}
+
 int runReplay(const CommandLine& arguments)
 {
     const QString command = u"replay"_s;
     const QString storePath = arguments.positionals().at(0);
     const QString stream = arguments.value(u"stream"_s);
-    if (stream.isEmpty())
-        return usageError(command, u"--stream S is required: the stream to replay"_s);
+    if (stream.isEmpty() && !arguments.isSet(u"to-position"_s) && !arguments.isSet(u"at"_s))
+        return usageError(
+            command, u"--stream S is required, unless --to-position or --at replays the projection's whole source"_s);
+    if (!stream.isEmpty() && arguments.isSet(u"category"_s))
+        return usageError(command, u"--stream and --category cannot be combined"_s);
     if (arguments.value(u"projection"_s).isEmpty())
         return usageError(command, u"--projection FILE is required: the projection (or reducer) to fold with"_s);
     const int targets = int(arguments.isSet(u"to-version"_s)) + int(arguments.isSet(u"to-position"_s))
@@ -118,6 +185,9 @@ int runReplay(const CommandLine& arguments)
     const std::unique_ptr<EventStore> store = openStoreForReading(arguments, storePath, exitCode);
     if (!store)
         return exitCode;
+
+    if (stream.isEmpty())
+        return replaySource(arguments, *store, script, toPosition, at);
 
     StreamReplay replay(limitsFrom(arguments));
     Output output;
@@ -257,7 +327,9 @@ Command replayCommand()
             "With --diff, first what each event up to that point changed. Exit code 4 when the projection\n"
             "faults before that point."_s,
             {
-                { u"stream"_s, u"S"_s, u"The stream to replay (required)."_s },
+                { u"stream"_s, u"S"_s,
+                    u"The stream to replay; without it, --to-position or --at replay the projection's whole source."_s },
+                { u"category"_s, u"C"_s, u"Without --stream: only the streams of category C."_s },
                 { u"projection"_s, u"FILE"_s, u"The projection or {init, apply} reducer (required)."_s },
                 { u"to-version"_s, u"N"_s, u"Stop after the stream's events with version <= N."_s },
                 { u"to-position"_s, u"P"_s, u"Stop after the stream's events with global position <= P."_s },

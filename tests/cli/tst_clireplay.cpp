@@ -115,6 +115,35 @@ private slots:
             u"{\"stream\":\"%1\",\"version\":null,\"position\":null,\"state\":null}\n"_s.arg(m_stream).toUtf8());
     }
 
+    // Without --stream, --to-position folds the projection's whole source up to that point: each partition's state
+    // is what replaying its own stream to that position gives.
+    void wholeSourceToAPositionMatchesEachStreamsReplay()
+    {
+        const QString p = projection(u"account.projection.js"_s);
+        const CliRun run
+            = runCli({ u"replay"_s, m_store, u"--projection"_s, p, u"--to-position"_s, u"1500"_s, u"--json"_s });
+        QVERIFY(run.finished);
+        QCOMPARE(run.exitCode, 0);
+        QList<QByteArray> lines = run.out.trimmed().split('\n');
+        const QJsonObject last = QJsonDocument::fromJson(lines.takeLast()).object();
+        QVERIFY(last[u"position"_s].toInteger() <= 1500);
+        QVERIFY(last[u"events"_s].toInteger() > 100);
+        QVERIFY(lines.size() > 5);
+        for (const QByteArray& line : lines.mid(0, 4)) {
+            const QJsonObject partition = QJsonDocument::fromJson(line).object();
+            const QString stream = partition[u"partition"_s].toString();
+            QVERIFY(stream.startsWith(u"account-"_s));
+            const CliRun own = runCli({ u"replay"_s, m_store, u"--stream"_s, stream, u"--projection"_s, p,
+                u"--to-position"_s, u"1500"_s, u"--json"_s });
+            QCOMPARE(own.exitCode, 0);
+            QCOMPARE(QJsonDocument::fromJson(own.out.trimmed()).object()[u"state"_s], partition[u"state"_s]);
+        }
+        const CliRun atTime
+            = runCli({ u"replay"_s, m_store, u"--projection"_s, p, u"--at"_s, u"1970-01-01"_s, u"--json"_s });
+        QCOMPARE(atTime.exitCode, 0);
+        QCOMPARE(atTime.out, QByteArray("{\"position\":null,\"events\":0}\n"));
+    }
+
     void diffHasOneLinePerEvent()
     {
         const qint64 version = m_events.size() - 2;
@@ -189,7 +218,7 @@ private slots:
         QTest::addColumn<QByteArray>("message");
         const QString p = projection(u"account.projection.js"_s);
         QTest::newRow("no stream") << QStringList { u"replay"_s, u"STORE"_s, u"--projection"_s, p }
-                                   << QByteArray("--stream S");
+                                   << QByteArray("--stream S is required, unless --to-position or --at");
         QTest::newRow("no projection") << QStringList { u"replay"_s, u"STORE"_s, u"--stream"_s, u"account-1"_s }
                                        << QByteArray("--projection FILE");
         QTest::newRow("two targets") << QStringList { u"replay"_s, u"STORE"_s, u"--stream"_s, u"account-1"_s,
