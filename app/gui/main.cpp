@@ -48,6 +48,9 @@ int main(int argc, char* argv[])
     QCommandLineOption snapshots(u"snapshots"_s,
         u"(developer) Show the snapshots of this stream once loaded; with @VERSION, compare that one with a replay."_s,
         u"stream[@version]"_s);
+    QCommandLineOption currentState(
+        u"current-state"_s, u"(developer) Show this stream's current state once loaded."_s, u"stream"_s);
+    currentState.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption verify(u"verify"_s, u"(developer) Verify the store's snapshots once loaded."_s);
     QCommandLineOption editMapping(u"edit-mapping"_s, u"(developer) Show the mapping editor on the store."_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -56,8 +59,8 @@ int main(int argc, char* argv[])
     editMapping.setFlags(QCommandLineOption::HiddenFromHelp);
     snapshots.setFlags(QCommandLineOption::HiddenFromHelp);
     verify.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        { demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, verify, editMapping });
+    parser.addOptions({ demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, verify,
+        currentState, editMapping });
     parser.process(app);
 
     EventScope::OpenOptions options;
@@ -123,6 +126,12 @@ int main(int argc, char* argv[])
         QObject::connect(
             &window, &EventScope::MainWindow::storeOpened, &window,
             [&window, stream] { window.openSnapshotsOn(stream); }, Qt::SingleShotConnection);
+    }
+    if (parser.isSet(currentState)) {
+        const QString stream = parser.value(currentState);
+        QObject::connect(
+            &window, &EventScope::MainWindow::storeOpened, &window,
+            [&window, stream] { window.openCurrentState(stream); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(verify)) {
         QObject::connect(

@@ -1,10 +1,13 @@
 // The snapshots window and the snapshot compare window (issue 16) on a real demo store under offscreen Qt: the
 // list is the store's snapshots of the stream, and a comparison with a replay finds exactly the snapshot the
 // demo generator wrote wrong on purpose, names what differs, and matches once those keys are ignored.
+#include <core/dialects/storeopener.h>
 #include <core/jobs/openstore.h>
 #include <core/models/snapshotlistmodel.h>
+#include <core/replay/aggregatestate.h>
 #include <core/snapshots/verifyresultsmodel.h>
 #include <testsupport.h>
+#include <ui/snapshots/aggregatestatewindow.h>
 #include <ui/snapshots/snapshotcomparewindow.h>
 #include <ui/snapshots/snapshotswindow.h>
 #include <ui/snapshots/verifywindow.h>
@@ -208,6 +211,32 @@ private slots:
         QFile html(report);
         QVERIFY(html.open(QIODevice::ReadOnly));
         QVERIFY(html.readAll().contains(m_driftedStream.toUtf8()));
+    }
+
+    // The stream tree's "Current State": from the latest snapshot plus newer events, through the demo's snapshot
+    // projection; the drifted stream's latest snapshot is a good one, so the state is the fold from zero's.
+    void currentStateComesFromTheLatestSnapshot()
+    {
+        QSettings().clear();
+        AggregateStateWindow window(OpenStore::fromText(m_storePath), m_driftedStream, u"account"_s);
+        window.setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy loaded(&window, &AggregateStateWindow::loaded);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(loaded.first().first().toBool());
+        auto store = openStore(m_storePath);
+        QVERIFY(store);
+        QFile file(u":/eventscope/demo-projections/account.snapshot.js"_s);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto fromZero = AggregateState::load(
+            **store, m_driftedStream, QString::fromUtf8(file.readAll()), u"account.snapshot.js"_s, false);
+        QVERIFY(fromZero && fromZero->state);
+        const QList<Snapshot> snapshots = *(*store)->snapshots(m_driftedStream);
+        const qint64 latest = snapshots.constLast().version;
+        if (m_planted.contains(u"%1@%2"_s.arg(m_driftedStream).arg(latest)))
+            QSKIP("the latest snapshot of this stream is a planted drift");
+        QCOMPARE(QJsonDocument::fromJson(window.stateText()), QJsonDocument::fromJson(*fromZero->state));
+        QVERIFY2(window.provenance().contains(u"from the snapshot at version %1"_s.arg(latest)),
+            qPrintable(window.provenance()));
     }
 
     void aBadIgnoreIsAnErrorNotAMatch()

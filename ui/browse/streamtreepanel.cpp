@@ -4,6 +4,7 @@
 
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
 #include <QRegularExpression>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -26,6 +27,17 @@ StreamTreePanel::StreamTreePanel(QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->header()->setStretchLastSection(false);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        const QString stream = m_view->indexAt(at).data(StreamTreeModel::StreamRole).toString();
+        if (stream.isEmpty())
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("&Time Travel…"), this, [this, stream] { emit timeTravelRequested(stream); });
+        menu.addAction(tr("&Snapshots…"), this, [this, stream] { emit snapshotsRequested(stream); });
+        menu.addAction(tr("Current &State…"), this, [this, stream] { emit currentStateRequested(stream); });
+        menu.exec(m_view->viewport()->mapToGlobal(at));
+    });
 
     m_filterDelay.setSingleShot(true);
     m_filterDelay.setInterval(kFilterDelayMs);

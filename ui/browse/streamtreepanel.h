@@ -31,6 +31,10 @@ signals:
     // An empty category and stream: "All events". A category alone: that category.
     void scopeSelected(const QString& category, const QString& stream);
     void patternChanged(const QString& pattern);
+    // From a stream's context menu.
+    void timeTravelRequested(const QString& stream);
+    void snapshotsRequested(const QString& stream);
+    void currentStateRequested(const QString& stream);
 
 private:
     void emitPattern();

@@ -9,6 +9,7 @@
 #include "../connections/mappingeditor.h"
 #include "../connections/passwordprompt.h"
 #include "../inspect/inspectorpanel.h"
+#include "../snapshots/aggregatestatewindow.h"
 #include "../snapshots/snapshotcomparewindow.h"
 #include "../snapshots/snapshotswindow.h"
 #include "../snapshots/verifywindow.h"
@@ -112,6 +113,9 @@ void MainWindow::createPanels()
 
     connect(m_treePanel, &StreamTreePanel::patternChanged, m_treeModel, &StreamTreeModel::setPattern);
     connect(m_treePanel, &StreamTreePanel::scopeSelected, this, &MainWindow::setScope);
+    connect(m_treePanel, &StreamTreePanel::timeTravelRequested, this, &MainWindow::openTimeTravelOn);
+    connect(m_treePanel, &StreamTreePanel::snapshotsRequested, this, &MainWindow::openSnapshotsOn);
+    connect(m_treePanel, &StreamTreePanel::currentStateRequested, this, &MainWindow::openCurrentState);
     connect(m_tablePanel, &EventTablePanel::barFilterChanged, this, &MainWindow::applyFilter);
     connect(m_tablePanel, &EventTablePanel::goToPositionRequested, m_tableModel, &EventTableModel::locatePosition);
     connect(m_tablePanel, &EventTablePanel::goToTimeRequested, m_tableModel, &EventTableModel::locateTime);
@@ -192,6 +196,22 @@ void MainWindow::openSnapshotsOn(const QString& stream)
         [this, store, stream](Result<QString> category) {
             if (store.lock() == m_store && category)
                 showSnapshots(stream, *category);
+        });
+}
+
+void MainWindow::openCurrentState(const QString& stream)
+{
+    if (!m_store)
+        return;
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->interactive().run<QString>(
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        [this, store, stream](Result<QString> category) {
+            if (store.lock() != m_store || !category)
+                return;
+            auto* window = new AggregateStateWindow(m_store, stream, *category, this);
+            window->show();
+            emit currentStateOpened(window);
         });
 }
 

@@ -23,6 +23,7 @@ class InspectorPanel;
 class OpenStore;
 class PasswordStore;
 class SnapshotsWindow;
+class AggregateStateWindow;
 class VerifyWindow;
 struct StoreError;
 class StoreStatusBar;
@@ -74,6 +75,8 @@ public:
     void openSnapshotsOn(const QString& stream);
     // View > Verify Snapshots: every snapshot of the store against its events, in a window of its own.
     class VerifyWindow* openVerify();
+    // A stream's state now (latest snapshot plus newer events), from the stream tree's context menu.
+    void openCurrentState(const QString& stream);
     // The compare view of one snapshot, once it is read from the store.
     void openSnapshotCompare(const QString& stream, qint64 version);
 
@@ -84,6 +87,7 @@ signals:
     void errorShown(const QString& message);
     void timeTravelOpened(EventScope::TimeTravelWindow* window);
     void snapshotsOpened(EventScope::SnapshotsWindow* window);
+    void currentStateOpened(EventScope::AggregateStateWindow* window);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
