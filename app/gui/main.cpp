@@ -52,6 +52,8 @@ int main(int argc, char* argv[])
         u"current-state"_s, u"(developer) Show this stream's current state once loaded."_s, u"stream"_s);
     currentState.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption verify(u"verify"_s, u"(developer) Verify the store's snapshots once loaded."_s);
+    QCommandLineOption coverage(u"coverage"_s, u"(developer) Measure the store's snapshot coverage once loaded."_s);
+    coverage.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption editMapping(u"edit-mapping"_s, u"(developer) Show the mapping editor on the store."_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -60,7 +62,7 @@ int main(int argc, char* argv[])
     snapshots.setFlags(QCommandLineOption::HiddenFromHelp);
     verify.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({ demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, verify,
-        currentState, editMapping });
+        coverage, currentState, editMapping });
     parser.process(app);
 
     EventScope::OpenOptions options;
@@ -132,6 +134,15 @@ int main(int argc, char* argv[])
         QObject::connect(
             &window, &EventScope::MainWindow::storeOpened, &window,
             [&window, stream] { window.openCurrentState(stream); }, Qt::SingleShotConnection);
+    }
+    if (parser.isSet(coverage)) {
+        QObject::connect(
+            &window, &EventScope::MainWindow::storeOpened, &window,
+            [&window] {
+                if (EventScope::VerifyWindow* shown = window.openVerify())
+                    shown->showCoverage();
+            },
+            Qt::SingleShotConnection);
     }
     if (parser.isSet(verify)) {
         QObject::connect(

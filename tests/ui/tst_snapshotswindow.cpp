@@ -5,6 +5,7 @@
 #include <core/jobs/openstore.h>
 #include <core/models/snapshotlistmodel.h>
 #include <core/replay/aggregatestate.h>
+#include <core/snapshots/snapshotcoverage.h>
 #include <core/snapshots/verifyresultsmodel.h>
 #include <testsupport.h>
 #include <ui/snapshots/aggregatestatewindow.h>
@@ -21,6 +22,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -237,6 +239,43 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(window.stateText()), QJsonDocument::fromJson(*fromZero->state));
         QVERIFY2(window.provenance().contains(u"from the snapshot at version %1"_s.arg(latest)),
             qPrintable(window.provenance()));
+    }
+
+    // Coverage per category: the demo snapshots every 10 events; the counts are the store's own.
+    void coverageIsMeasuredPerCategory()
+    {
+        QSettings().clear();
+        auto store = openStore(m_storePath);
+        QVERIFY(store);
+        const auto measured = SnapshotCoverage::measure(**store, SnapshotProjections::demo());
+        QVERIFY(measured);
+        QCOMPARE(measured->size(), 3);
+        for (const SnapshotCoverage::Category& category : *measured) {
+            QVERIFY(category.streams > 10);
+            QVERIFY(category.snapshots > 0);
+            QCOMPARE(category.meanInterval, 10.0);
+            QVERIFY(category.meanEventsSinceSnapshot >= 0 && category.meanEventsSinceSnapshot < 10);
+            QVERIFY(category.maxEventsSinceSnapshot < 10 || category.streamsWithSnapshots < category.streams);
+            QVERIFY(category.sampled > 0);
+            QVERIFY(category.loadFromSnapshotMs > 0 && category.loadFromZeroMs > 0);
+        }
+        qint64 snapshots = 0;
+        for (const SnapshotCoverage::Category& category : *measured)
+            snapshots += category.snapshots;
+        // Every snapshot of the store, counted once.
+        VerifyWindow window(OpenStore::fromText(m_storePath));
+        window.setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy measuredSpy(&window, &VerifyWindow::coverageMeasured);
+        window.showCoverage();
+        QVERIFY(measuredSpy.wait(60000));
+        QVERIFY(measuredSpy.first().first().toBool());
+        auto* table = window.findChild<QTableWidget*>(u"coverageTable"_s);
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 3);
+        QSignalSpy verified(&window, &VerifyWindow::verifyFinished);
+        window.start();
+        QVERIFY(verified.wait(60000));
+        QCOMPARE(window.model()->counts().snapshots, snapshots);
     }
 
     void aBadIgnoreIsAnErrorNotAMatch()

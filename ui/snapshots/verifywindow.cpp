@@ -1,6 +1,9 @@
 #include "verifywindow.h"
 
+#include "coveragechart.h"
 #include <core/jobs/openstore.h>
+
+#include <core/snapshots/snapshotcoverage.h>
 #include <core/snapshots/verifyreport.h>
 #include <core/snapshots/verifyresultsmodel.h>
 #include <core/snapshots/verifysession.h>
@@ -12,11 +15,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -77,11 +83,17 @@ VerifyWindow::VerifyWindow(std::shared_ptr<OpenStore> store, QWidget* parent)
     m_view->setColumnWidth(VerifyResultsModel::StatusColumn, 90);
     m_view->setToolTip(tr("Double-click a snapshot to compare it with a replay, side by side"));
 
+    auto* verifyTab = new QWidget;
+    auto* verifyLayout = new QVBoxLayout(verifyTab);
+    verifyLayout->addLayout(top);
+    verifyLayout->addWidget(m_busy);
+    verifyLayout->addWidget(m_counts);
+    verifyLayout->addWidget(m_view, 1);
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(verifyTab, tr("&Verify"));
+    m_tabs->addTab(buildCoverageTab(), tr("C&overage"));
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_busy);
-    layout->addWidget(m_counts);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_tabs);
 
     connect(m_start, &QPushButton::clicked, this, &VerifyWindow::start);
     connect(m_cancel, &QPushButton::clicked, this, &VerifyWindow::cancel);
@@ -214,6 +226,101 @@ void VerifyWindow::showCounts(bool finished)
     if (finished && c.snapshots > 0 && c.drift == 0 && c.error == 0)
         text += tr(" Every snapshot is what its events say.");
     m_counts->setText(text);
+}
+
+QWidget* VerifyWindow::buildCoverageTab()
+{
+    auto* tab = new QWidget;
+    m_measure = new QPushButton(tr("&Measure"));
+    m_measure->setObjectName(u"coverageMeasure"_s);
+    m_coverageLabel = new QLabel(tr("Per category: the snapshots' interval, the events a load still folds after the "
+                                    "latest snapshot, and the time a load takes from it against from zero."));
+    m_coverageLabel->setWordWrap(true);
+    m_coverage = new QTableWidget(0, 9);
+    m_coverage->setObjectName(u"coverageTable"_s);
+    m_coverage->setHorizontalHeaderLabels(
+        { tr("Category"), tr("Streams"), tr("With snapshots"), tr("Snapshots"), tr("Interval (events)"),
+            tr("Events since last (mean)"), tr("Most since last"), tr("Load from snapshot"), tr("Load from zero") });
+    m_coverage->verticalHeader()->hide();
+    m_coverage->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_coverage->horizontalHeader()->setStretchLastSection(true);
+    m_coverage->setColumnWidth(6, 220);
+    m_chart = new CoverageChart;
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_coverageLabel, 1);
+    top->addWidget(m_measure);
+    auto* layout = new QVBoxLayout(tab);
+    layout->addLayout(top);
+    layout->addWidget(m_coverage, 2);
+    layout->addWidget(m_chart, 1);
+    connect(m_measure, &QPushButton::clicked, this, &VerifyWindow::measureCoverage);
+    return tab;
+}
+
+void VerifyWindow::showCoverage()
+{
+    m_tabs->setCurrentIndex(1);
+    measureCoverage();
+}
+
+void VerifyWindow::measureCoverage()
+{
+    m_measure->setEnabled(false);
+    m_coverageLabel->setText(tr("Measuring: every stream's snapshots, and loads of a sample of each category…"));
+    const QString store = m_store->location().toString();
+    m_store->background().run<QList<SnapshotCoverage::Category>>(
+        this,
+        [store](EventStore& opened, JobControl&) -> Result<QList<SnapshotCoverage::Category>> {
+            Result<QList<CategoryInfo>> categories = opened.categories({});
+            if (!categories)
+                return categories.error();
+            SnapshotProjections projections;
+            ProjectionChoices choices;
+            for (const CategoryInfo& category : *categories) {
+                const QString path = choices.snapshotProjectionFor(store, category.category);
+                QFile file(path);
+                if (!path.isEmpty() && file.open(QIODevice::ReadOnly))
+                    projections.add(category.category, { QString::fromUtf8(file.readAll()), path.section(u'/', -1) });
+            }
+            return SnapshotCoverage::measure(opened, projections);
+        },
+        [this](Result<QList<SnapshotCoverage::Category>> measured) {
+            m_measure->setEnabled(true);
+            if (!measured) {
+                m_coverageLabel->setText(tr("Cannot measure: %1").arg(measured.error().message.toHtmlEscaped()));
+                emit coverageMeasured(false);
+                return;
+            }
+            m_coverage->setRowCount(int(measured->size()));
+            const auto number = [](double value, int decimals = 0) {
+                auto* item = new QTableWidgetItem(QLocale().toString(value, 'f', decimals));
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                return item;
+            };
+            for (int row = 0; row < measured->size(); ++row) {
+                const SnapshotCoverage::Category& c = measured->at(row);
+                m_coverage->setItem(row, 0, new QTableWidgetItem(c.category));
+                m_coverage->setItem(row, 1, number(double(c.streams)));
+                m_coverage->setItem(row, 2, number(double(c.streamsWithSnapshots)));
+                m_coverage->setItem(row, 3, number(double(c.snapshots)));
+                m_coverage->setItem(row, 4, number(c.meanInterval, 1));
+                m_coverage->setItem(row, 5, number(c.meanEventsSinceSnapshot, 1));
+                m_coverage->setItem(
+                    row, 6, new QTableWidgetItem(tr("%1 (%2)").arg(c.maxEventsSinceSnapshot).arg(c.worstStream)));
+                m_coverage->setItem(row, 7,
+                    c.sampled > 0 ? new QTableWidgetItem(tr("%1 ms").arg(c.loadFromSnapshotMs, 0, 'f', 2))
+                                  : new QTableWidgetItem(tr("—")));
+                m_coverage->setItem(row, 8,
+                    c.sampled > 0 ? new QTableWidgetItem(tr("%1 ms").arg(c.loadFromZeroMs, 0, 'f', 2))
+                                  : new QTableWidgetItem(tr("—")));
+            }
+            m_coverage->resizeColumnsToContents();
+            m_chart->setCategories(*measured);
+            m_coverageLabel->setText(tr("Load times are the mean over up to %1 streams with snapshots per category, "
+                                        "reading and folding (not compiling the projection).")
+                                         .arg(SnapshotCoverage::kSampleStreams));
+            emit coverageMeasured(true);
+        });
 }
 
 } // namespace EventScope

@@ -10,9 +10,12 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QTableView;
+class QTableWidget;
+class QTabWidget;
 
 namespace EventScope {
 
+class CoverageChart;
 class OpenStore;
 class VerifyResultsModel;
 class VerifySession;
@@ -32,15 +35,19 @@ public:
     void start();
     void cancel();
     bool exportTo(const QString& path);
+    void showCoverage(); // switches to the Coverage tab and measures
 
 signals:
     void verifyFinished(bool completed);
+    void coverageMeasured(bool ok);
     void compareRequested(const QString& stream, qint64 version);
 
 private:
     void onFinished(const VerifySummary& summary);
     void onFailed(const StoreError& error);
     void showCounts(bool finished);
+    QWidget* buildCoverageTab();
+    void measureCoverage();
 
     std::shared_ptr<OpenStore> m_store;
     VerifyResultsModel* m_model = nullptr;
@@ -57,6 +64,11 @@ private:
     QProgressBar* m_busy = nullptr;
     QLabel* m_counts = nullptr;
     QTableView* m_view = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QTableWidget* m_coverage = nullptr;
+    CoverageChart* m_chart = nullptr;
+    QLabel* m_coverageLabel = nullptr;
+    QPushButton* m_measure = nullptr;
 };
 
 } // namespace EventScope
