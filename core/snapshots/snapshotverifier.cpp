@@ -88,7 +88,7 @@ SnapshotVerifier::StreamChecker::StreamChecker(
 SnapshotVerifier::StreamChecker::~StreamChecker() = default;
 
 Result<QList<SnapshotCheck>> SnapshotVerifier::StreamChecker::check(
-    EventStore& store, const QString& stream, qint64* eventsReplayed)
+    EventStore& store, const QString& stream, qint64* eventsReplayed, const QString& listedCategory)
 {
     const SnapshotProjections& projections = m_projections;
     Result<QList<Snapshot>> listed = store.snapshots(stream);
@@ -101,7 +101,7 @@ Result<QList<SnapshotCheck>> SnapshotVerifier::StreamChecker::check(
     if (snapshots.isEmpty())
         return checks;
 
-    const QString category = store.categoryOf(stream);
+    const QString category = listedCategory.isEmpty() ? store.categoryOf(stream) : listedCategory;
     const SnapshotProjections::Projection* projection = projections.find(category);
     if (!projection) {
         for (const Snapshot& snapshot : std::as_const(snapshots))
@@ -190,7 +190,7 @@ struct VerifyQueue
     std::mutex mutex;
     std::condition_variable work; // to the workers: a stream, or the end
     std::condition_variable done; // to the lister: a result, or a failure
-    std::deque<std::pair<qint64, QString>> streams;
+    std::deque<std::pair<qint64, StreamInfo>> streams;
     std::map<qint64, QList<SnapshotCheck>> results;
     bool finished = false; // no more streams
     std::optional<StoreError> failure;
@@ -230,7 +230,7 @@ Result<VerifySummary> SnapshotVerifier::verifyAll(EventStore& lister, const Stor
                     return;
                 }
                 qint64 events = 0;
-                Result<QList<SnapshotCheck>> checks = checker.check(**store, stream, &events);
+                Result<QList<SnapshotCheck>> checks = checker.check(**store, stream.stream, &events, stream.category);
                 lock.lock();
                 if (!checks)
                     queue.failure = checks.error();
@@ -309,7 +309,7 @@ Result<VerifySummary> SnapshotVerifier::verifyAll(EventStore& lister, const Stor
                 std::lock_guard lock(queue.mutex);
                 if (queue.failure)
                     break;
-                queue.streams.emplace_back(listed++, stream.stream);
+                queue.streams.emplace_back(listed++, stream);
             }
             queue.work.notify_one();
             deliver(false);

@@ -56,8 +56,10 @@ public:
         StreamChecker(const StreamChecker&) = delete;
         StreamChecker& operator=(const StreamChecker&) = delete;
 
-        // The checks of every snapshot of `stream`, by version (see verifyStream).
-        Result<QList<SnapshotCheck>> check(EventStore& store, const QString& stream, qint64* eventsReplayed = nullptr);
+        // The checks of every snapshot of `stream`, by version (see verifyStream). `category` is the stream's as the
+        // store lists it (a Marten GUID stream's is its aggregate type); empty: the store's categoryOf().
+        Result<QList<SnapshotCheck>> check(
+            EventStore& store, const QString& stream, qint64* eventsReplayed = nullptr, const QString& category = {});
 
     private:
         const SnapshotProjections& m_projections;

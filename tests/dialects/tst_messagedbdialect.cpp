@@ -3,6 +3,7 @@
 #include <core/dialects/mappedstore.h>
 #include <core/dialects/messagedbstore.h>
 #include <core/dialects/storeopener.h>
+#include <core/snapshots/snapshotverifier.h>
 #include <postgresserver.h>
 
 #include <QJsonDocument>
@@ -272,6 +273,52 @@ private slots:
         });
         QVERIFY(scanned);
         QCOMPARE(*scanned, 12);
+    }
+
+    // Snapshot verification (issue 16) over Eventide snapshot streams: the two good snapshots of account-1 match,
+    // a third written wrong drifts on `balance`, and the snapshot without a version is an error row.
+    void verifyFindsADriftedSnapshotStream()
+    {
+        QCOMPARE(m_server.createDatabase(u"mdbverify"_s), QString());
+        QCOMPARE(m_server.exec(QString::fromUtf8(kSchema) + QString::fromUtf8(kMessages)
+                         + u"INSERT INTO message_store.messages (global_position, position, time, stream_name, type, "
+                           "data) VALUES (14, 2, '2024-01-01 00:00:14', 'account:snapshot-1', 'Recorded', "
+                           "'{\"entityData\": {\"balance\": 99}, \"entityVersion\": 2}');"_s,
+                     u"mdbverify"_s),
+            QString());
+        auto store = open(u"mdbverify"_s);
+        QVERIFY(store);
+        SnapshotProjections projections;
+        projections.add(u"account"_s,
+            { uR"(fromCategory('account').foreachStream().when({
+                $init: function () { return { balance: 0 }; },
+                Deposited: function (s, e) { s.balance += e.body.amount; },
+                Withdrawn: function (s, e) { s.balance -= e.body.amount; } }))"_s,
+                u"account.js"_s });
+        SnapshotVerifier::Settings settings;
+        settings.category = u"account"_s;
+        QStringList lines;
+        const auto summary = SnapshotVerifier::verifyAll(
+            *store, [this] { return openStore(m_server.uri(u"mdbverify"_s)); }, projections, settings,
+            [&](const QList<SnapshotCheck>& checks) {
+                for (const SnapshotCheck& check : checks) {
+                    QString line = u"%1 %2 %3"_s.arg(check.stream)
+                                       .arg(check.version)
+                                       .arg(SnapshotCheck::statusName(check.status));
+                    for (const JsonChange& change : check.changes)
+                        line += u" %1:%2->%3"_s.arg(change.path.toString())
+                                    .arg(change.oldValue.toInteger())
+                                    .arg(change.newValue.toInteger());
+                    lines << line;
+                }
+            });
+        QVERIFY2(summary, summary ? "" : qPrintable(summary.error().message));
+        QCOMPARE(lines,
+            (QStringList { u"account-1 1 match"_s, u"account-1 2 match"_s, u"account-1 2 drift balance:99->7"_s,
+                u"account-2 -1 error"_s }));
+        QCOMPARE(summary->snapshots, 4);
+        QCOMPARE(summary->drift, 1);
+        QCOMPARE(summary->error, 1);
     }
 
     void snapshotStreamsAreSnapshots()
