@@ -3,12 +3,18 @@
 #include "output.h"
 
 #include <core/projection/parallelprojectionrunner.h>
+#include <core/projection/projectioncomparison.h>
 #include <core/projection/projectionengine.h>
+#include <core/projection/projectionpairrunner.h>
 #include <core/projection/projectionreport.h>
 #include <core/projection/projectionrunner.h>
 #include <core/projection/projectionsource.h>
 
+#include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryFile>
 
 using namespace Qt::StringLiterals;
@@ -61,6 +67,113 @@ QByteArray readableEmit(const EmittedEvent& event)
         + (event.metadata.isEmpty() ? QByteArray() : ' ' + event.metadata) + '\n';
 }
 
+QString readableValue(const QJsonValue& value)
+{
+    if (value.isUndefined())
+        return u"(none)"_s;
+    const QJsonDocument document = value.isObject() ? QJsonDocument(value.toObject())
+        : value.isArray()                           ? QJsonDocument(value.toArray())
+                                                    : QJsonDocument(QJsonArray { value });
+    QByteArray text = document.toJson(QJsonDocument::Compact);
+    if (!value.isObject() && !value.isArray())
+        text = text.mid(1, text.size() - 2);
+    return QString::fromUtf8(text);
+}
+
+QByteArray readableComparison(const ProjectionComparison& comparison)
+{
+    QByteArray text;
+    for (const ProjectionComparison::Partition& partition : comparison.partitions) {
+        text += ProjectionComparison::changeName(partition.change).toUtf8() + "  "
+            + (partition.name.isEmpty() ? u"(root)"_s : partition.name).toUtf8() + '\n';
+        for (const JsonChange& change : partition.diff.changes)
+            text += "  " + change.path.toString().toUtf8() + ": " + readableValue(change.oldValue).toUtf8() + " -> "
+                + readableValue(change.newValue).toUtf8() + '\n';
+        if (partition.diff.truncated)
+            text += "  ...\n";
+    }
+    if (comparison.sharedState && !comparison.sharedState->isEqual()) {
+        text += "changed  (shared state)\n";
+        for (const JsonChange& change : comparison.sharedState->changes)
+            text += "  " + change.path.toString().toUtf8() + ": " + readableValue(change.oldValue).toUtf8() + " -> "
+                + readableValue(change.newValue).toUtf8() + '\n';
+    }
+    return text;
+}
+
+// `project STORE FILE --compare OTHER`: both definitions over one read of the history, then the partitions whose
+// state differs. Exit 0 when identical, 1 when they differ, 4 when either faults.
+int runCompare(const CommandLine& arguments, EventStore& store, const QString& scriptPath, const QString& script,
+    const ProjectionScope& scope, qint64 limit, const ProjectionEngine::Limits& limits)
+{
+    const QString otherPath = arguments.value(u"compare"_s);
+    QFile otherFile(otherPath);
+    if (!otherFile.open(QIODevice::ReadOnly))
+        return usageError(
+            u"project"_s, u"cannot read the projection '%1': %2"_s.arg(otherPath, otherFile.errorString()));
+    const QString otherScript = QString::fromUtf8(otherFile.readAll());
+    JsonDiffOptions options;
+    for (const QString& ignore : arguments.values(u"ignore"_s)) {
+        if (const Status added = options.addIgnore(ignore); !added)
+            return usageError(u"project"_s, u"--ignore: "_s + added.error().message);
+    }
+
+    Output output;
+    const bool json = arguments.json();
+    const auto reportFault = [&](const QString& path, qint64 events, const ProjectionFault& fault) {
+        output.write(json ? ProjectionReport::statusLine(events, fault)
+                          : u"%1 faulted after %2 events\n"_s.arg(path).arg(events).toUtf8());
+        output.finish();
+        printError(u"projection faulted: %1: %2"_s.arg(path, fault.toString()));
+        return int(kExitProjection);
+    };
+    ProjectionEngine first(limits);
+    ProjectionEngine second(limits);
+    if (auto fault = first.compile(script, scriptPath))
+        return reportFault(scriptPath, 0, *fault);
+    if (auto fault = second.compile(otherScript, otherPath))
+        return reportFault(otherPath, 0, *fault);
+    const bool reducer = first.definition().form == ProjectionDefinition::Form::Reducer
+        || second.definition().form == ProjectionDefinition::Form::Reducer;
+    if (reducer && scope.stream.isEmpty() && scope.category.isEmpty())
+        return usageError(u"project"_s,
+            u"a reducer ({init, apply}) is compared: say which events it folds with --stream S or --category C"_s);
+
+    QElapsedTimer timer;
+    timer.start();
+    ProjectionPairRunner::Settings settings;
+    settings.limitEvents = limit;
+    const auto results = ProjectionPairRunner::run(store, first, second, scope, settings);
+    if (!results)
+        return storeFailure(results.error());
+    if (const auto& fault = results->first.outcome.fault)
+        return reportFault(scriptPath, results->first.outcome.eventsRead, *fault);
+    if (const auto& fault = results->second.outcome.fault)
+        return reportFault(otherPath, results->second.outcome.eventsRead, *fault);
+    const ProjectionComparison comparison = ProjectionComparison::of(results->first, results->second, options);
+    const qint64 events = results->eventsRead;
+    const double seconds = double(timer.elapsed()) / 1000;
+    if (json)
+        output.write(ProjectionReport::comparisonLines(comparison)
+            + ProjectionReport::comparisonSummaryLine(comparison, events, seconds));
+    else {
+        using Change = ProjectionComparison::Change;
+        output.write(readableComparison(comparison)
+            + u"%1 partitions: %2 same, %3 changed, %4 added, %5 removed (%6 events)\n"_s
+                  .arg(comparison.same + comparison.partitions.size())
+                  .arg(comparison.same)
+                  .arg(comparison.count(Change::Changed))
+                  .arg(comparison.count(Change::Added))
+                  .arg(comparison.count(Change::Removed))
+                  .arg(events)
+                  .toUtf8());
+    }
+    const int written = output.finish();
+    if (written != kExitSuccess)
+        return written;
+    return comparison.identical() ? int(kExitSuccess) : int(kExitFailure);
+}
+
 int runProject(const CommandLine& arguments)
 {
     const QString storePath = arguments.positionals().at(0);
@@ -90,6 +203,8 @@ int runProject(const CommandLine& arguments)
 
     ProjectionEngine::Limits limits;
     limits.allowConsole = arguments.isSet(u"console"_s);
+    if (arguments.isSet(u"compare"_s))
+        return runCompare(arguments, *store, scriptPath, script, scope, limit, limits);
     ProjectionEngine engine(limits);
     Output output;
     const bool json = arguments.json();
@@ -173,6 +288,12 @@ Command projectCommand()
                 { u"console"_s, {}, u"Allow console.log (an EventScope extension: the server faults) as log lines."_s },
                 { u"threads"_s, u"N"_s,
                     u"Fold on N threads when partitions are independent (foreachStream or a reducer; default 0: every core)."_s },
+                { u"compare"_s, u"OTHER_FILE"_s,
+                    u"Run OTHER_FILE too, over the same events (read once), and print the partitions whose state\n"
+                    "differs: changed, added (only in OTHER_FILE) or removed, with their diffs. Exit 0 when\n"
+                    "identical, 1 when they differ, 4 when either faults."_s },
+                { u"ignore"_s, u"KEY|$.path"_s,
+                    u"With --compare: leave a key (at any depth) or a path out of the comparison. Repeatable."_s },
             } },
         runProject
     };

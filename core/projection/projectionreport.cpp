@@ -1,5 +1,6 @@
 #include "projectionreport.h"
 
+#include "projectioncomparison.h"
 #include "projectionengine.h"
 #include "projectionresults.h"
 
@@ -88,6 +89,45 @@ QByteArray stateLines(const ProjectionResults& results)
 QByteArray stateLines(const ProjectionEngine& engine)
 {
     return stateLines(ProjectionResults::of(engine, {}));
+}
+
+namespace {
+
+QByteArray pathsArray(const JsonDiffResult& diff)
+{
+    QByteArray text = "[";
+    for (qsizetype i = 0; i < diff.changes.size(); ++i) {
+        const QByteArray change = diff.changes.at(i).toJsonLine();
+        text += (i ? "," : "") + change.trimmed();
+    }
+    return text + ']';
+}
+
+} // namespace
+
+QByteArray comparisonLines(const ProjectionComparison& comparison)
+{
+    QByteArray text;
+    for (const ProjectionComparison::Partition& partition : comparison.partitions)
+        text += "{\"partition\":" + quoted(partition.name) + ",\"change\":"
+            + quoted(ProjectionComparison::changeName(partition.change)) + ",\"paths\":" + pathsArray(partition.diff)
+            + (partition.diff.truncated ? ",\"truncated\":true" : "") + "}\n";
+    return text;
+}
+
+QByteArray comparisonSummaryLine(const ProjectionComparison& comparison, qint64 events, double seconds)
+{
+    using Change = ProjectionComparison::Change;
+    QByteArray line = "{\"summary\":{\"partitions\":"
+        + QByteArray::number(comparison.same + comparison.partitions.size()) + ",\"same\":"
+        + QByteArray::number(comparison.same) + ",\"changed\":" + QByteArray::number(comparison.count(Change::Changed))
+        + ",\"added\":" + QByteArray::number(comparison.count(Change::Added))
+        + ",\"removed\":" + QByteArray::number(comparison.count(Change::Removed))
+        + ",\"events\":" + QByteArray::number(events) + ",\"seconds\":" + QByteArray::number(seconds, 'f', 3);
+    if (comparison.sharedState)
+        line += ",\"shared_state\":" + QByteArray(comparison.sharedState->isEqual() ? "\"same\"" : "\"changed\"")
+            + ",\"shared_state_paths\":" + pathsArray(*comparison.sharedState);
+    return line + "}}\n";
 }
 
 } // namespace EventScope::ProjectionReport
