@@ -2,6 +2,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/model/timeformat.h>
 #include <core/projection/parallelprojectionrunner.h>
 #include <core/projection/projectioncomparison.h>
 #include <core/projection/projectionengine.h>
@@ -188,7 +189,26 @@ int runProject(const CommandLine& arguments)
     }
     if (arguments.isSet(u"stream"_s) && arguments.isSet(u"category"_s))
         return usageError(u"project"_s, u"--stream and --category cannot be combined"_s);
-    const ProjectionScope scope { arguments.value(u"stream"_s), arguments.value(u"category"_s) };
+    ProjectionScope scope { arguments.value(u"stream"_s), arguments.value(u"category"_s) };
+    for (const auto& [option, bound] :
+        { std::pair { u"from-position"_s, &scope.fromPosition }, std::pair { u"to-position"_s, &scope.toPosition } }) {
+        if (!arguments.isSet(option))
+            continue;
+        *bound = parseInteger(arguments.value(option), 0);
+        if (!*bound)
+            return usageError(
+                u"project"_s, u"--%1 needs a whole number >= 0, not '%2'"_s.arg(option, arguments.value(option)));
+    }
+    for (const auto& [option, bound] :
+        { std::pair { u"since"_s, &scope.sinceMs }, std::pair { u"until"_s, &scope.untilMs } }) {
+        if (!arguments.isSet(option))
+            continue;
+        *bound = parseIsoTime(arguments.value(option));
+        if (!*bound)
+            return usageError(u"project"_s,
+                u"--%1 needs a time like 2024-03-14T12:28:25.038Z, 2024-03-14 or milliseconds since 1970, not '%2'"_s
+                    .arg(option, arguments.value(option)));
+    }
 
     QFile scriptFile(scriptPath);
     if (!scriptFile.open(QIODevice::ReadOnly))
@@ -285,6 +305,11 @@ Command projectCommand()
                 { u"limit-events"_s, u"N"_s, u"Stop after N events of the source (default 0: all)."_s },
                 { u"stream"_s, u"S"_s, u"Fold only stream S (required for a reducer, or --category)."_s },
                 { u"category"_s, u"C"_s, u"Fold only the streams of category C, one state per stream."_s },
+                { u"from-position"_s, u"P"_s, u"Only events at global position P and after."_s },
+                { u"to-position"_s, u"P"_s, u"Only events at global position P and before."_s },
+                { u"since"_s, u"TIME"_s,
+                    u"Only events at or after TIME (2024-03-14T12:28:25.038Z, 2024-03-14, or ms)."_s },
+                { u"until"_s, u"TIME"_s, u"Only events before TIME."_s },
                 { u"console"_s, {}, u"Allow console.log (an EventScope extension: the server faults) as log lines."_s },
                 { u"threads"_s, u"N"_s,
                     u"Fold on N threads when partitions are independent (foreachStream or a reducer; default 0: every core)."_s },

@@ -12,11 +12,17 @@ constexpr int kPageSize = 1000;
 ProjectionEventReader::ProjectionEventReader(
     EventStore& store, const ProjectionDefinition& definition, const ProjectionScope& scope)
     : m_store(store)
+    , m_scope(scope)
 {
-    const auto addCursor = [this](const QString& stream, const QString& category) {
+    const auto addCursor = [this, &scope](const QString& stream, const QString& category) {
         Cursor cursor;
         cursor.filter.stream = stream;
         cursor.filter.category = category;
+        cursor.filter.sinceMs = scope.sinceMs;
+        cursor.filter.untilMs = scope.untilMs;
+        // The log and categories are read in global order: a position range is where their pages start.
+        if (scope.fromPosition && cursor.filter.orderKey() == OrderKey::GlobalPosition)
+            cursor.lastKey = *scope.fromPosition - 1;
         m_cursors.push_back(std::move(cursor));
     };
     const auto addStream = [&addCursor](const QString& stream) { addCursor(stream, {}); };
@@ -68,6 +74,9 @@ Status ProjectionEventReader::fill(Cursor& cursor)
 
 bool ProjectionEventReader::accepts(const Event& event) const
 {
+    if ((m_scope.fromPosition && event.position < *m_scope.fromPosition)
+        || (m_scope.toPosition && event.position > *m_scope.toPosition))
+        return false;
     if (m_skipSystemStreams && event.stream.startsWith(u'$'))
         return false;
     if (!m_categories.isEmpty()) {
@@ -118,6 +127,14 @@ Result<std::optional<Event>> ProjectionEventReader::next()
         }
         if (!earliest)
             return std::optional<Event>();
+        // Past the end of a position range in global order: nothing later can be in it.
+        if (m_scope.toPosition && earliest->filter.orderKey() == OrderKey::GlobalPosition
+            && earliest->page.at(earliest->index).position > *m_scope.toPosition) {
+            earliest->page.clear();
+            earliest->index = 0;
+            earliest->reachedEnd = true;
+            continue;
+        }
         Event event = std::move(earliest->page[earliest->index++]);
         if (accepts(event))
             return std::optional<Event>(std::move(event));

@@ -15,6 +15,15 @@ struct ProjectionScope
 {
     QString stream;
     QString category;
+    // Ranges on top of the source (the editor's "run over a position range or a time range"): global positions,
+    // both inclusive, and times in ms since the epoch, since inclusive and until exclusive. Pushed down to the
+    // store where it can take them.
+    std::optional<qint64> fromPosition {};
+    std::optional<qint64> toPosition {};
+    std::optional<qint64> sinceMs {};
+    std::optional<qint64> untilMs {};
+
+    bool hasRange() const { return fromPosition || toPosition || sinceMs || untilMs; }
 };
 
 // Streams the events a projection reads from an open store, in the order the server delivers them, a keyset
@@ -47,6 +56,7 @@ private:
     EventStore& m_store;
     std::vector<Cursor> m_cursors;
     bool m_skipSystemStreams = false;
+    ProjectionScope m_scope;
     QStringList m_categories; // the server's category rule, checked on top of the store's own
 };
 

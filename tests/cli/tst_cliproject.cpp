@@ -133,6 +133,52 @@ private slots:
         QVERIFY(run.err.contains("nosource.js:1: SyntaxError"));
     }
 
+    // --from-position/--to-position/--since/--until narrow the source: the events processed are exactly those of
+    // the category inside the range, counted from `events --json`.
+    void rangesNarrowTheSource_data()
+    {
+        QTest::addColumn<QStringList>("range");
+        QTest::newRow("positions") << QStringList { u"--from-position"_s, u"400"_s, u"--to-position"_s, u"1200"_s };
+        QTest::newRow("from position") << QStringList { u"--from-position"_s, u"2500"_s };
+        QTest::newRow("times") << QStringList { u"--since"_s, u"2024-01-01T00:30:00Z"_s, u"--until"_s,
+            u"2024-01-01T01:00:00Z"_s };
+    }
+
+    void rangesNarrowTheSource()
+    {
+        QFETCH(QStringList, range);
+        const CliRun all
+            = runCli({ u"events"_s, m_store, u"--category"_s, u"account"_s, u"--limit"_s, u"100000"_s, u"--json"_s });
+        QCOMPARE(all.exitCode, 0);
+        const auto value = [&](const QString& option) {
+            return range.indexOf(option) >= 0 ? range.at(range.indexOf(option) + 1) : QString();
+        };
+        qint64 expected = 0;
+        for (const QByteArray& line : all.out.trimmed().split('\n')) {
+            const QJsonObject event = QJsonDocument::fromJson(line).object();
+            const qint64 position = event.value(u"position"_s).toInteger();
+            const QString time = event.value(u"time"_s).toString();
+            if (!value(u"--from-position"_s).isEmpty() && position < value(u"--from-position"_s).toLongLong())
+                continue;
+            if (!value(u"--to-position"_s).isEmpty() && position > value(u"--to-position"_s).toLongLong())
+                continue;
+            if (!value(u"--since"_s).isEmpty() && time < u"2024-01-01T00:30:00"_s)
+                continue;
+            if (!value(u"--until"_s).isEmpty() && time >= u"2024-01-01T01:00:00"_s)
+                continue;
+            ++expected;
+        }
+        QVERIFY(expected > 50);
+        const CliRun run = runCli(
+            QStringList { u"project"_s, m_store, projection(u"account.projection.js"_s), u"--json"_s } + range);
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject status = QJsonDocument::fromJson(run.out.trimmed().split('\n').last()).object();
+        QCOMPARE(status.value(u"events"_s).toInteger(), expected);
+        QVERIFY(runCli({ u"project"_s, m_store, projection(u"account.projection.js"_s), u"--to-position"_s, u"x"_s })
+                    .exitCode
+            == 2);
+    }
+
     void reducerWithoutScopeIsBadUsage()
     {
         const CliRun run = runCli({ u"project"_s, m_store, projection(u"account.reducer.js"_s) });
