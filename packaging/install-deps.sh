@@ -7,7 +7,7 @@ packages=(
     g++ cmake ninja-build pkg-config
     qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite
     libgl-dev libxkbcommon-dev
-    libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15 qtkeychain-qt6-dev zlib1g-dev dbus-daemon
+    libqscintilla2-qt6-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15 qtkeychain-qt6-dev zlib1g-dev dbus-daemon
     xvfb xauth x11-utils imagemagick fonts-dejavu-core
 )
 

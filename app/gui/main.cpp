@@ -54,6 +54,13 @@ int main(int argc, char* argv[])
     QCommandLineOption verify(u"verify"_s, u"(developer) Verify the store's snapshots once loaded."_s);
     QCommandLineOption coverage(u"coverage"_s, u"(developer) Measure the store's snapshot coverage once loaded."_s);
     coverage.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption projectionEditor(
+        u"projection-editor"_s, u"(developer) Open the projection editor once the store is loaded."_s);
+    projectionEditor.setFlags(QCommandLineOption::HiddenFromHelp);
+    const QCommandLineOption workspace(u"workspace"_s,
+        QCoreApplication::translate(
+            "main", "Keep EventScope's own data (definitions, revisions, drafts) in this file."),
+        u"file"_s);
     QCommandLineOption editMapping(u"edit-mapping"_s, u"(developer) Show the mapping editor on the store."_s);
     selectStream.setFlags(QCommandLineOption::HiddenFromHelp);
     selectRow.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -62,7 +69,7 @@ int main(int argc, char* argv[])
     snapshots.setFlags(QCommandLineOption::HiddenFromHelp);
     verify.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({ demo, mapping, dialect, storeName, selectStream, selectRow, timeTravel, snapshots, verify,
-        coverage, currentState, editMapping });
+        coverage, currentState, editMapping, projectionEditor, workspace });
     parser.process(app);
 
     EventScope::OpenOptions options;
@@ -83,6 +90,7 @@ int main(int argc, char* argv[])
     }
 
     EventScope::MainWindow window;
+    window.setWorkspacePath(parser.value(workspace));
     window.show();
     if (parser.isSet(selectStream) || parser.isSet(selectRow)) {
         const QString stream = parser.value(selectStream);
@@ -142,6 +150,11 @@ int main(int argc, char* argv[])
                 if (EventScope::VerifyWindow* shown = window.openVerify())
                     shown->showCoverage();
             },
+            Qt::SingleShotConnection);
+    }
+    if (parser.isSet(projectionEditor)) {
+        QObject::connect(
+            &window, &EventScope::MainWindow::storeOpened, &window, [&window] { window.openProjectionEditor(); },
             Qt::SingleShotConnection);
     }
     if (parser.isSet(verify)) {

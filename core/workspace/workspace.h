@@ -52,8 +52,9 @@ struct WorkspaceBookmark
 // projection definitions with their revisions and drafts, mappings, the per-store category → projection choices
 // and snapshot-compare settings, saved connections (never passwords) and bookmarks.
 //
-// Every write is one transaction, and the file runs in WAL mode with synchronous=FULL: a process killed mid-save
-// leaves the last committed state (tests/workspace kills a writer to prove it). The schema carries a version
+// Every write is one transaction, and the file runs in WAL mode: a process killed mid-save leaves the last
+// committed state (tests/workspace kills a writer to prove it). Writes are small and fast enough (no fsync per
+// commit) for the GUI thread's autosave. The schema carries a version
 // (PRAGMA user_version) and migrates forward when opened; a file from a newer EventScope is refused, untouched.
 // One Workspace object belongs to one thread.
 class Workspace

@@ -180,4 +180,13 @@ void JsonTreeView::highlight(const QSet<QString>& paths)
     }
 }
 
+QString JsonTreeView::treePath(const QString& diffPath)
+{
+    if (diffPath == u"$"_s || diffPath.isEmpty())
+        return u"$"_s;
+    if (diffPath.startsWith(u'$'))
+        return diffPath;
+    return diffPath.startsWith(u'[') ? u"$"_s + diffPath : u"$."_s + diffPath;
+}
+
 } // namespace EventScope

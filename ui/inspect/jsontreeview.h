@@ -26,6 +26,9 @@ public:
     void clear();
     // Marks these rows (JSON paths, "$.items[2].sku") bold on a pale yellow and expands down to them.
     void highlight(const QSet<QString>& paths);
+    // The tree's path ("$.items[2].sku") for a diff path as JsonPath::toString() and the CLI print it
+    // ("items[2].sku", "[0]", "$").
+    static QString treePath(const QString& diffPath);
 
     JsonTreeModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }

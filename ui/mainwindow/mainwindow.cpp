@@ -9,6 +9,7 @@
 #include "../connections/mappingeditor.h"
 #include "../connections/passwordprompt.h"
 #include "../inspect/inspectorpanel.h"
+#include "../projections/projectioneditorwindow.h"
 #include "../snapshots/aggregatestatewindow.h"
 #include "../snapshots/snapshotcomparewindow.h"
 #include "../snapshots/snapshotswindow.h"
@@ -225,6 +226,39 @@ VerifyWindow* MainWindow::openVerify()
     return window;
 }
 
+ProjectionEditorWindow* MainWindow::openProjectionEditor(const QString& workspacePath)
+{
+    auto* window = new ProjectionEditorWindow(m_store,
+        !workspacePath.isEmpty()         ? workspacePath
+            : !m_workspacePath.isEmpty() ? m_workspacePath
+                                         : Workspace::defaultPath(),
+        this);
+    window->setWindowFlag(Qt::Window);
+    connect(window, &ProjectionEditorWindow::timeTravelRequested, this, &MainWindow::openTimeTravelWith);
+    window->show();
+    emit projectionEditorOpened(window);
+    return window;
+}
+
+void MainWindow::openTimeTravelWith(const QString& stream, const QString& projectionFile, qint64 version)
+{
+    if (!m_store)
+        return;
+    const std::weak_ptr<OpenStore> store = m_store;
+    m_store->interactive().run<QString>(
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        [this, store, stream, projectionFile, version](Result<QString> category) {
+            if (store.lock() != m_store || !category)
+                return;
+            auto* window = new TimeTravelWindow(m_store, stream, *category, this);
+            window->setProjection(projectionFile);
+            if (version >= 0)
+                window->moveToVersion(version);
+            window->show();
+            emit timeTravelOpened(window);
+        });
+}
+
 void MainWindow::openSnapshotCompare(const QString& stream, qint64 version)
 {
     if (!m_store)
@@ -309,6 +343,10 @@ void MainWindow::createMenus()
     verify->setObjectName(u"verifyAction"_s);
     verify->setShortcut(tr("Ctrl+Shift+V"));
     verify->setStatusTip(tr("Check every snapshot of the store against its events"));
+    QAction* editor = view->addAction(tr("&Projection Editor…"), this, [this] { openProjectionEditor(); });
+    editor->setObjectName(u"projectionEditorAction"_s);
+    editor->setShortcut(tr("Ctrl+Shift+E"));
+    editor->setStatusTip(tr("Write projection definitions, run them over the store's history and compare revisions"));
     view->addSeparator();
     QAction* streams = view->addAction(tr("&Streams Panel"));
     streams->setObjectName(u"toggleStreamsAction"_s);

@@ -75,6 +75,13 @@ public:
     void openSnapshotsOn(const QString& stream);
     // View > Verify Snapshots: every snapshot of the store against its events, in a window of its own.
     class VerifyWindow* openVerify();
+    // Tools ▸ Projection Editor, on the open store (or none) and the workspace at `workspacePath` (empty: the
+    // user's, Workspace::defaultPath()).
+    class ProjectionEditorWindow* openProjectionEditor(const QString& workspacePath = {});
+    // The workspace file the projection editor uses (the GUI's --workspace); empty: Workspace::defaultPath().
+    void setWorkspacePath(const QString& path) { m_workspacePath = path; }
+    // Time travel on `stream` with the projection in `projectionFile`, at `version` (-1: the end).
+    void openTimeTravelWith(const QString& stream, const QString& projectionFile, qint64 version);
     // A stream's state now (latest snapshot plus newer events), from the stream tree's context menu.
     void openCurrentState(const QString& stream);
     // The compare view of one snapshot, once it is read from the store.
@@ -88,6 +95,7 @@ signals:
     void timeTravelOpened(EventScope::TimeTravelWindow* window);
     void snapshotsOpened(EventScope::SnapshotsWindow* window);
     void currentStateOpened(EventScope::AggregateStateWindow* window);
+    void projectionEditorOpened(EventScope::ProjectionEditorWindow* window);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -135,6 +143,7 @@ private:
     std::shared_ptr<OpenStore> m_store; // shared with the models
     PasswordStore* m_passwords = nullptr; // the keyring, and the passwords typed in this session (memory only)
     QString m_storePath;
+    QString m_workspacePath;
     StoreInfo m_storeInfo;
     quint64 m_openGeneration = 0; // the latest openStore() request; older answers are dropped
     QString m_scopeCategory;

@@ -38,13 +38,6 @@ QString shown(const QJsonValue& value)
     return QString::fromUtf8(array.mid(1, array.size() - 2));
 }
 
-QString treePath(const QString& diffPath)
-{
-    if (diffPath == u"$"_s || diffPath.isEmpty())
-        return u"$"_s;
-    return diffPath.startsWith(u'[') || diffPath.startsWith(u'$') ? diffPath : u"$."_s + diffPath;
-}
-
 } // namespace
 
 SnapshotCompareWindow::SnapshotCompareWindow(std::shared_ptr<OpenStore> store, const QString& stream,
@@ -275,7 +268,7 @@ void SnapshotCompareWindow::compare()
     }
     QSet<QString> differing;
     for (const JsonChange& change : m_differences.changes)
-        differing.insert(treePath(change.path.toString()));
+        differing.insert(JsonTreeView::treePath(change.path.toString()));
     m_snapshotTree->highlight(differing);
     m_replayTree->highlight(differing);
     m_verdict = m_differences.isEqual() ? u"match"_s : u"drift"_s;
@@ -307,7 +300,7 @@ void SnapshotCompareWindow::showProblem(const QString& text)
 
 void SnapshotCompareWindow::selectPath(const QString& diffPath)
 {
-    const QString wanted = treePath(diffPath);
+    const QString wanted = JsonTreeView::treePath(diffPath);
     for (JsonTreeView* tree : { m_snapshotTree, m_replayTree }) {
         const QAbstractItemModel* model = tree->view()->model();
         const QModelIndexList found = model->match(

@@ -57,14 +57,6 @@ QTableWidgetItem* item(const QString& text)
     return cell;
 }
 
-// The JSON tree's path ("$.items[2].sku") for a diff path as the CLI prints it ("items[2].sku").
-QString treePath(const QString& diffPath)
-{
-    if (diffPath == u"$"_s || diffPath.isEmpty())
-        return u"$"_s;
-    return diffPath.startsWith(u'[') ? u"$"_s + diffPath : u"$."_s + diffPath;
-}
-
 } // namespace
 
 TimeTravelWindow::TimeTravelWindow(
@@ -367,7 +359,7 @@ void TimeTravelWindow::onFrame(const TimeTravelSession::Frame& frame)
     if (frame.changes) {
         for (const JsonChange& change : frame.changes->diff.changes) {
             if (change.op != JsonChange::Op::Remove)
-                changed.insert(treePath(change.path.toString()));
+                changed.insert(JsonTreeView::treePath(change.path.toString()));
         }
     }
     m_state->highlight(changed);
@@ -467,7 +459,7 @@ void TimeTravelWindow::togglePlay()
 
 void TimeTravelWindow::selectStatePath(const QString& diffPath)
 {
-    const QString wanted = treePath(diffPath);
+    const QString wanted = JsonTreeView::treePath(diffPath);
     const QAbstractItemModel* model = m_state->view()->model();
     const QModelIndexList found
         = model->match(model->index(0, 0), JsonTreeModel::PathRole, wanted, 1, Qt::MatchExactly | Qt::MatchRecursive);

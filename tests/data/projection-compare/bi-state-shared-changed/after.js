@@ -1,10 +1,10 @@
-// The shared state now also counts checkouts; the per-cart states are the same.
+// The shared state now also counts confirmed carts; the per-cart states are the same.
 fromCategory('cart')
   .foreachStream()
   .when({
     $init: () => ({ items: 0 }),
-    $initShared: () => ({ carts: 0, checkedOut: 0 }),
+    $initShared: () => ({ carts: 0, confirmed: 0 }),
     CartCreated: (s, e) => { s[1].carts += 1; },
     ItemAdded: (s, e) => { s[0].items += 1; },
-    CartCheckedOut: (s, e) => { s[1].checkedOut += 1; },
+    CartConfirmed: (s, e) => { s[1].confirmed += 1; },
   });
