@@ -3,6 +3,7 @@
 
 #include "benchreport.h"
 #include "coremeasures.h"
+#include "editormeasures.h"
 #include "machineinfo.h"
 #include "modelmeasures.h"
 #include "postgresmeasures.h"
@@ -169,6 +170,9 @@ int main(int argc, char** argv)
             err() << u"["_s << label << u"] measuring replay throughput (and node's, when installed)\n"_s;
             err().flush();
             report.rows.append(measureProjectionThroughput(*store, settings));
+            err() << u"["_s << label << u"] measuring the projection editor (compare, autosave)\n"_s;
+            err().flush();
+            report.rows.append(measureEditor(*store, settings));
         }
         if (stores.isEmpty() || !settings.quick) {
             err() << u"["_s << label << u"] verifying every snapshot\n"_s;

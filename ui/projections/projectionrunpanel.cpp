@@ -187,6 +187,8 @@ QWidget* ProjectionRunPanel::buildCompareTab()
     m_afterTree = new JsonTreeView(tr("After"), trees);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({ 440, 660 });
+    m_pathsTable->verticalHeader()->setDefaultSectionSize(m_pathsTable->fontMetrics().height() + 6);
     layout->addWidget(splitter, 1);
     return tab;
 }
@@ -309,7 +311,8 @@ void ProjectionRunPanel::showComparison(
 {
     const ProjectionComparison& comparison = output.comparison;
     m_comparison->setComparison(comparison);
-    m_comparisonView->resizeColumnToContents(ProjectionComparisonModel::PartitionColumn);
+    for (int column = 0; column < ProjectionComparisonModel::FirstPathColumn; ++column)
+        m_comparisonView->resizeColumnToContents(column);
     m_pathsTable->setRowCount(0);
     m_beforeTree->clear();
     m_afterTree->clear();
