@@ -4,6 +4,7 @@
 
 #include <core/dialects/mappingfile.h>
 #include <core/models/snapshotlistmodel.h>
+#include <core/workspace/workspace.h>
 #include <ui/snapshots/snapshotswindow.h>
 #include <ui/snapshots/verifywindow.h>
 
@@ -89,6 +90,8 @@ int main(int argc, char* argv[])
         options.mapping = std::move(loaded).value();
     }
 
+    // Saved connections, projection choices and compare settings live in the workspace too.
+    EventScope::Workspace::setApplicationPath(parser.value(workspace));
     EventScope::MainWindow window;
     window.setWorkspacePath(parser.value(workspace));
     window.show();

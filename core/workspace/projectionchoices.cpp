@@ -1,31 +1,41 @@
 #include "projectionchoices.h"
 
-#include <QCryptographicHash>
+#include "workspace.h"
+
 #include <QFile>
-#include <QSettings>
 
 using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
-ProjectionChoices::ProjectionChoices(QSettings* settings)
-    : m_settings(settings)
+ProjectionChoices::ProjectionChoices(Workspace* workspace)
+    : m_workspace(workspace ? workspace : Workspace::application())
 { }
 
-// A store location may hold any character QSettings treats specially ('/', '\\'): the key is its hash.
-QString ProjectionChoices::key(const QString& store, const QString& category, const QString& group) const
+QString ProjectionChoices::chosen(const QString& store, const QString& key) const
 {
-    const QByteArray hash = QCryptographicHash::hash((store + u'\n' + category).toUtf8(), QCryptographicHash::Sha1);
-    return group + u'/' + QString::fromLatin1(hash.toHex());
+    if (!m_workspace)
+        return {};
+    const auto value = m_workspace->setting(store, key);
+    return value && *value ? **value : QString();
+}
+
+void ProjectionChoices::choose(const QString& store, const QString& key, const QString& projection)
+{
+    if (!m_workspace)
+        return;
+    // A failed save only loses a convenience: the choice is offered again next time.
+    if (projection.isEmpty())
+        m_workspace->removeSetting(store, key);
+    else
+        m_workspace->setSetting(store, key, projection);
 }
 
 QString ProjectionChoices::snapshotProjectionFor(const QString& store, const QString& category) const
 {
-    QSettings fallback;
-    const QSettings& settings = m_settings ? *m_settings : fallback;
-    const QString chosen = settings.value(key(store, category, u"snapshotProjections"_s)).toString();
-    if (!chosen.isEmpty())
-        return chosen;
+    const QString remembered = chosen(store, u"snapshotProjection/"_s + category);
+    if (!remembered.isEmpty())
+        return remembered;
     const QString builtIn = builtInSnapshotProjection(category);
     return builtIn.isEmpty() ? projectionFor(store, category) : builtIn;
 }
@@ -33,9 +43,18 @@ QString ProjectionChoices::snapshotProjectionFor(const QString& store, const QSt
 void ProjectionChoices::rememberSnapshotProjection(
     const QString& store, const QString& category, const QString& projection)
 {
-    QSettings fallback;
-    QSettings& settings = m_settings ? *m_settings : fallback;
-    settings.setValue(key(store, category, u"snapshotProjections"_s), projection);
+    choose(store, u"snapshotProjection/"_s + category, projection);
+}
+
+QString ProjectionChoices::snapshotIgnored(const QString& store, const QString& category) const
+{
+    return chosen(store, u"snapshotIgnore/"_s + category);
+}
+
+void ProjectionChoices::rememberSnapshotIgnored(
+    const QString& store, const QString& category, const QString& keysAndPaths)
+{
+    choose(store, u"snapshotIgnore/"_s + category, keysAndPaths.trimmed());
 }
 
 QString ProjectionChoices::builtInSnapshotProjection(const QString& category)
@@ -46,19 +65,13 @@ QString ProjectionChoices::builtInSnapshotProjection(const QString& category)
 
 QString ProjectionChoices::projectionFor(const QString& store, const QString& category) const
 {
-    QSettings fallback;
-    const QSettings& settings = m_settings ? *m_settings : fallback;
-    const QString chosen = settings.value(key(store, category)).toString();
-    if (!chosen.isEmpty())
-        return chosen;
-    return builtIn(category).value(0);
+    const QString remembered = chosen(store, u"projection/"_s + category);
+    return remembered.isEmpty() ? builtIn(category).value(0) : remembered;
 }
 
 void ProjectionChoices::remember(const QString& store, const QString& category, const QString& projection)
 {
-    QSettings fallback;
-    QSettings& settings = m_settings ? *m_settings : fallback;
-    settings.setValue(key(store, category), projection);
+    choose(store, u"projection/"_s + category, projection);
 }
 
 QStringList ProjectionChoices::builtIn(const QString& category)

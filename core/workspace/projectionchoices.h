@@ -3,19 +3,20 @@
 #include <QString>
 #include <QStringList>
 
-class QSettings;
-
 namespace EventScope {
+
+class Workspace;
 
 // Which projection folds a category's streams, remembered per store, so that time travel opens with the
 // projection the user chose last time. Built-in projections (the demo store's, one of each form per category)
 // are resource paths (":/eventscope/demo-projections/account.projection.js"); the user's are file paths.
-// Kept in QSettings until the workspace file (issue 17) takes over; callers never see keys.
+// Kept in the workspace file, per store; callers never see keys. Without a workspace (it could not be opened)
+// nothing is remembered and the built-in choices are given.
 class ProjectionChoices
 {
 public:
-    // `settings` is borrowed; null means the application's QSettings().
-    explicit ProjectionChoices(QSettings* settings = nullptr);
+    // `workspace` is borrowed; null means Workspace::application().
+    explicit ProjectionChoices(Workspace* workspace = nullptr);
 
     // The projection last chosen for `category` of `store`, else the first built-in one for that category, else
     // empty.
@@ -29,15 +30,20 @@ public:
     void rememberSnapshotProjection(const QString& store, const QString& category, const QString& projection);
     static QString builtInSnapshotProjection(const QString& category); // empty when there is none
 
+    // The keys and paths a snapshot comparison ignores ("_id, $.meta.savedAt"), as last typed for `category` of
+    // `store` (an empty category: the whole store's, as Verify Snapshots takes them).
+    QString snapshotIgnored(const QString& store, const QString& category) const;
+    void rememberSnapshotIgnored(const QString& store, const QString& category, const QString& keysAndPaths);
+
     // The built-in projections for a category: "<category>.projection.js" then "<category>.reducer.js", those
     // that exist.
     static QStringList builtIn(const QString& category);
 
 private:
-    QString key(const QString& store, const QString& category,
-        const QString& group = QStringLiteral("projectionChoices")) const;
+    QString chosen(const QString& store, const QString& key) const;
+    void choose(const QString& store, const QString& key, const QString& projection);
 
-    QSettings* m_settings;
+    Workspace* m_workspace;
 };
 
 } // namespace EventScope

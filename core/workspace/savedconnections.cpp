@@ -1,5 +1,10 @@
 #include "savedconnections.h"
 
+#include "workspace.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSettings>
 #include <QVariantMap>
 
@@ -11,9 +16,8 @@ namespace EventScope {
 
 namespace {
 
-// A list of records in QSettings, declared once with its key so that a misspelt key does not compile. Records are
-// written as a QSettings array of plain strings, so that the file stays readable text (a QVariantList would be a
-// binary blob of UTF-16).
+// A list of records as an earlier EventScope kept them in QSettings (an array of plain strings), read once to take
+// them over into the workspace.
 struct RecordListSetting
 {
     QLatin1StringView key;
@@ -31,18 +35,6 @@ struct RecordListSetting
         }
         settings.endArray();
         return records;
-    }
-
-    void write(QSettings& settings, const QList<QVariantMap>& records) const
-    {
-        settings.remove(key);
-        settings.beginWriteArray(key, int(records.size()));
-        for (int i = 0; i < records.size(); ++i) {
-            settings.setArrayIndex(i);
-            for (auto field = records[i].cbegin(); field != records[i].cend(); ++field)
-                settings.setValue(field.key(), field.value().toString());
-        }
-        settings.endArray();
     }
 };
 
@@ -83,28 +75,58 @@ std::optional<StoreLocation> fromMap(const QVariantMap& map)
 
 } // namespace
 
-SavedConnections::SavedConnections(QSettings* settings)
-    : m_settings(settings)
+namespace {
+
+const QString kRecentKey = u"recentConnections"_s; // a workspace setting of no store: a JSON array
+const QString kImportedKey = u"importedQSettings"_s;
+
+QByteArray toJson(const QVariantMap& map)
 {
-    if (!m_settings)
-        m_owned = m_settings = new QSettings;
+    return QJsonDocument(QJsonObject::fromVariantMap(map)).toJson(QJsonDocument::Compact);
 }
 
-SavedConnections::~SavedConnections()
+QVariantMap fromJson(const QByteArray& json)
 {
-    delete m_owned;
+    return QJsonDocument::fromJson(json).object().toVariantMap();
 }
 
-QSettings& SavedConnections::settings() const
+QVariantMap connectionMap(const SavedConnection& connection)
 {
-    return *m_settings;
+    QVariantMap map = toMap(connection.location);
+    // Only what is set, so that a plain connection stays short.
+    if (!connection.dialect.isEmpty())
+        map.insert(kDialectKey, connection.dialect);
+    if (!connection.storeName.isEmpty())
+        map.insert(kStoreNameKey, connection.storeName);
+    if (!connection.mapping.isEmpty())
+        map.insert(kMappingKey, QString::fromUtf8(connection.mapping));
+    return map;
+}
+
+} // namespace
+
+SavedConnections::SavedConnections(Workspace* workspace)
+    : m_workspace(workspace)
+{
+    if (!m_workspace) {
+        m_workspace = Workspace::application();
+        if (m_workspace) {
+            QSettings settings;
+            importSettings(settings, *m_workspace);
+        }
+    }
 }
 
 QList<SavedConnection> SavedConnections::saved() const
 {
     QList<SavedConnection> connections;
-    for (const QVariantMap& map : kSaved.read(settings())) {
-        const QString name = map.value(kNameKey).toString();
+    if (!m_workspace)
+        return connections;
+    const auto rows = m_workspace->connections();
+    if (!rows)
+        return connections;
+    for (const auto& [name, json] : *rows) {
+        const QVariantMap map = fromJson(json);
         const auto location = fromMap(map);
         if (!name.isEmpty() && location)
             connections.append(SavedConnection { name, *location, map.value(kDialectKey).toString(),
@@ -118,42 +140,26 @@ QList<SavedConnection> SavedConnections::saved() const
 
 void SavedConnections::save(const SavedConnection& connection)
 {
-    QList<SavedConnection> connections = saved();
-    connections.removeIf([&connection](const SavedConnection& each) { return each.name == connection.name; });
-    connections.append(connection);
-    writeSaved(connections);
+    if (m_workspace)
+        m_workspace->saveConnection(connection.name, toJson(connectionMap(connection)));
 }
 
 void SavedConnections::remove(const QString& name)
 {
-    QList<SavedConnection> connections = saved();
-    connections.removeIf([&name](const SavedConnection& each) { return each.name == name; });
-    writeSaved(connections);
-}
-
-void SavedConnections::writeSaved(const QList<SavedConnection>& connections)
-{
-    QList<QVariantMap> entries;
-    for (const SavedConnection& connection : connections) {
-        QVariantMap map = toMap(connection.location);
-        map.insert(kNameKey, connection.name);
-        // Only what is set, so that a plain connection stays as short as before.
-        if (!connection.dialect.isEmpty())
-            map.insert(kDialectKey, connection.dialect);
-        if (!connection.storeName.isEmpty())
-            map.insert(kStoreNameKey, connection.storeName);
-        if (!connection.mapping.isEmpty())
-            map.insert(kMappingKey, QString::fromUtf8(connection.mapping));
-        entries.append(map);
-    }
-    kSaved.write(settings(), entries);
+    if (m_workspace)
+        m_workspace->removeConnection(name);
 }
 
 QList<StoreLocation> SavedConnections::recent() const
 {
     QList<StoreLocation> locations;
-    for (const QVariantMap& map : kRecent.read(settings())) {
-        const auto location = fromMap(map);
+    if (!m_workspace)
+        return locations;
+    const auto stored = m_workspace->setting({}, kRecentKey);
+    if (!stored || !*stored)
+        return locations;
+    for (const QJsonValue& entry : QJsonDocument::fromJson((**stored).toUtf8()).array()) {
+        const auto location = fromMap(entry.toObject().toVariantMap());
         if (location && !locations.contains(*location))
             locations.append(*location);
         if (locations.size() == kMaxRecent)
@@ -169,15 +175,50 @@ void SavedConnections::addRecent(const StoreLocation& location)
     QList<StoreLocation> locations = recent();
     locations.removeAll(location);
     locations.prepend(location);
-    QList<QVariantMap> entries;
-    for (const StoreLocation& each : std::as_const(locations).first(std::min<qsizetype>(locations.size(), kMaxRecent)))
-        entries.append(toMap(each));
-    kRecent.write(settings(), entries);
+    writeRecent(std::as_const(locations).first(std::min<qsizetype>(locations.size(), kMaxRecent)));
 }
 
 void SavedConnections::clearRecent()
 {
-    kRecent.write(settings(), {});
+    writeRecent({});
+}
+
+void SavedConnections::writeRecent(const QList<StoreLocation>& locations)
+{
+    if (!m_workspace)
+        return;
+    QJsonArray entries;
+    for (const StoreLocation& each : locations)
+        entries.append(QJsonObject::fromVariantMap(toMap(each)));
+    m_workspace->setSetting({}, kRecentKey, QString::fromUtf8(QJsonDocument(entries).toJson(QJsonDocument::Compact)));
+}
+
+int SavedConnections::importSettings(QSettings& settings, Workspace& workspace)
+{
+    const auto done = workspace.setting({}, kImportedKey);
+    if (!done || *done)
+        return 0;
+    int copied = 0;
+    SavedConnections target(&workspace);
+    for (const QVariantMap& map : kSaved.read(settings)) {
+        const QString name = map.value(kNameKey).toString();
+        const auto location = fromMap(map);
+        if (name.isEmpty() || !location)
+            continue;
+        target.save(SavedConnection { name, *location, map.value(kDialectKey).toString(),
+            map.value(kStoreNameKey).toString(), map.value(kMappingKey).toString().toUtf8() });
+        ++copied;
+    }
+    QList<StoreLocation> recent;
+    for (const QVariantMap& map : kRecent.read(settings))
+        if (const auto location = fromMap(map); location && !recent.contains(*location))
+            recent.append(*location);
+    if (!recent.isEmpty()) {
+        target.writeRecent(recent.first(std::min<qsizetype>(recent.size(), kMaxRecent)));
+        copied += int(recent.size());
+    }
+    workspace.setSetting({}, kImportedKey, u"1"_s);
+    return copied;
 }
 
 } // namespace EventScope

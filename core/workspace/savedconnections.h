@@ -9,6 +9,8 @@ class QSettings;
 
 namespace EventScope {
 
+class Workspace;
+
 // A connection the user named and saved: a location, never a password (StoreLocation carries none), and how to
 // read it when detection alone does not do: a forced dialect, which store of several, or a mapping of the user's
 // own tables (JSON, as docs/mappings.md describes it).
@@ -23,16 +25,17 @@ struct SavedConnection
     bool operator==(const SavedConnection&) const = default;
 };
 
-// The saved connections and the recently opened ones. They live in QSettings until the workspace file exists;
-// then only this class changes (its callers see names and locations, never keys).
+// The saved connections and the recently opened ones, kept in the workspace file (never a password: StoreLocation
+// carries none). Callers see names and locations, never how they are stored. Without a workspace (it could not be
+// opened) nothing is kept.
 class SavedConnections
 {
 public:
     static constexpr int kMaxRecent = 10;
 
-    // `settings` is borrowed; null means the application's QSettings().
-    explicit SavedConnections(QSettings* settings = nullptr);
-    ~SavedConnections();
+    // `workspace` is borrowed; null means Workspace::application(), which also takes over, once, what an earlier
+    // EventScope kept in QSettings.
+    explicit SavedConnections(Workspace* workspace = nullptr);
 
     // Sorted by name, case-insensitively.
     QList<SavedConnection> saved() const;
@@ -45,12 +48,14 @@ public:
     void addRecent(const StoreLocation& location);
     void clearRecent();
 
-private:
-    QSettings& settings() const;
-    void writeSaved(const QList<SavedConnection>& connections);
+    // Copies the saved and recent connections an earlier EventScope kept in `settings` into `workspace`, unless
+    // that was done before (a flag in the workspace). Returns how many were copied.
+    static int importSettings(QSettings& settings, Workspace& workspace);
 
-    QSettings* m_settings = nullptr;
-    QSettings* m_owned = nullptr;
+private:
+    void writeRecent(const QList<StoreLocation>& locations);
+
+    Workspace* m_workspace = nullptr;
 };
 
 } // namespace EventScope

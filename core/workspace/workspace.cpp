@@ -165,6 +165,36 @@ static_assert(std::size(kMigrations) == Workspace::kSchemaVersion);
 
 } // namespace
 
+namespace {
+
+QString applicationPath;
+QString applicationOpenError;
+
+} // namespace
+
+Workspace* Workspace::application()
+{
+    static const std::unique_ptr<Workspace> instance = []() -> std::unique_ptr<Workspace> {
+        auto opened = open(applicationPath.isEmpty() ? defaultPath() : applicationPath);
+        if (!opened) {
+            applicationOpenError = opened.error().message;
+            return nullptr;
+        }
+        return std::move(*opened);
+    }();
+    return instance.get();
+}
+
+void Workspace::setApplicationPath(const QString& path)
+{
+    applicationPath = path;
+}
+
+QString Workspace::applicationError()
+{
+    return applicationOpenError;
+}
+
 QString Workspace::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/workspace.sqlite"_s;
@@ -222,6 +252,7 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString& path)
 
 int Workspace::schemaVersion() const
 {
+    const std::lock_guard lock(m_lock);
     Statement version(m_db, "PRAGMA user_version");
     return version.step() ? int(version.integer(0)) : -1;
 }
@@ -277,6 +308,7 @@ WorkspaceRevision revisionAt(const Statement& row)
 
 Result<QList<WorkspaceDefinition>> Workspace::definitions() const
 {
+    const std::lock_guard lock(m_lock);
     QList<WorkspaceDefinition> list;
     Statement rows(m_db, (QByteArray(kDefinitionColumns) + "ORDER BY d.name"));
     while (rows.step())
@@ -288,6 +320,7 @@ Result<QList<WorkspaceDefinition>> Workspace::definitions() const
 
 Result<WorkspaceDefinition> Workspace::definition(qint64 id) const
 {
+    const std::lock_guard lock(m_lock);
     Statement row(m_db, (QByteArray(kDefinitionColumns) + "WHERE d.id = ?"), { id });
     if (row.step())
         return definitionAt(row);
@@ -298,6 +331,7 @@ Result<WorkspaceDefinition> Workspace::definition(qint64 id) const
 
 Result<std::optional<WorkspaceDefinition>> Workspace::definitionNamed(const QString& name) const
 {
+    const std::lock_guard lock(m_lock);
     Statement row(m_db, (QByteArray(kDefinitionColumns) + "WHERE d.name = ?"), { name });
     if (row.step())
         return std::optional(definitionAt(row));
@@ -339,6 +373,7 @@ Result<WorkspaceRevision> insertRevision(sqlite3* db, qint64 definition, const Q
 Result<WorkspaceDefinition> Workspace::createDefinition(
     const QString& name, const QString& content, const QString& message)
 {
+    const std::lock_guard lock(m_lock);
     if (name.trimmed().isEmpty())
         return StoreError { StoreError::Kind::InvalidArgument, u"workspace: a definition needs a name"_s };
     const Result<qint64> id = inTransaction<qint64>(m_db, u"creating '%1'"_s.arg(name), [&]() -> Result<qint64> {
@@ -361,6 +396,7 @@ Result<WorkspaceDefinition> Workspace::createDefinition(
 
 Status Workspace::renameDefinition(qint64 id, const QString& name)
 {
+    const std::lock_guard lock(m_lock);
     if (name.trimmed().isEmpty())
         return StoreError { StoreError::Kind::InvalidArgument, u"workspace: a definition needs a name"_s };
     Statement rename(m_db, "UPDATE definitions SET name = ? WHERE id = ?", { name, id });
@@ -371,6 +407,7 @@ Status Workspace::renameDefinition(qint64 id, const QString& name)
 
 Status Workspace::removeDefinition(qint64 id)
 {
+    const std::lock_guard lock(m_lock);
     return inTransaction<Done>(m_db, u"removing a definition"_s, [&]() -> Status {
         Statement drafts(m_db, "DELETE FROM drafts WHERE definition = ?", { id });
         Statement revisions(m_db, "DELETE FROM revisions WHERE definition = ?", { id });
@@ -383,6 +420,7 @@ Status Workspace::removeDefinition(qint64 id)
 
 Result<WorkspaceRevision> Workspace::saveRevision(qint64 definitionId, const QString& content, const QString& message)
 {
+    const std::lock_guard lock(m_lock);
     return inTransaction<WorkspaceRevision>(m_db, u"saving a revision"_s, [&]() -> Result<WorkspaceRevision> {
         Statement head(m_db, (QByteArray(kRevisionColumns) + "WHERE id = (SELECT head FROM definitions WHERE id = ?)"),
             { definitionId });
@@ -401,6 +439,7 @@ Result<WorkspaceRevision> Workspace::saveRevision(qint64 definitionId, const QSt
 
 Result<QList<WorkspaceRevision>> Workspace::revisions(qint64 definitionId) const
 {
+    const std::lock_guard lock(m_lock);
     QList<WorkspaceRevision> list;
     Statement rows(
         m_db, (QByteArray(kRevisionColumns) + "WHERE definition = ? ORDER BY number DESC"), { definitionId });
@@ -413,6 +452,7 @@ Result<QList<WorkspaceRevision>> Workspace::revisions(qint64 definitionId) const
 
 Result<WorkspaceRevision> Workspace::revision(qint64 revisionId) const
 {
+    const std::lock_guard lock(m_lock);
     Statement row(m_db, (QByteArray(kRevisionColumns) + "WHERE id = ?"), { revisionId });
     if (row.step())
         return revisionAt(row);
@@ -423,6 +463,7 @@ Result<WorkspaceRevision> Workspace::revision(qint64 revisionId) const
 
 Result<WorkspaceRevision> Workspace::restore(qint64 definitionId, qint64 revisionId)
 {
+    const std::lock_guard lock(m_lock);
     const Result<WorkspaceRevision> old = revision(revisionId);
     if (!old)
         return old.error();
@@ -434,6 +475,7 @@ Result<WorkspaceRevision> Workspace::restore(qint64 definitionId, qint64 revisio
 
 Status Workspace::saveDraft(qint64 definitionId, const QString& text)
 {
+    const std::lock_guard lock(m_lock);
     Statement save(m_db,
         "INSERT INTO drafts (definition, time_ms, content) VALUES (?, ?, ?)"
         " ON CONFLICT (definition) DO UPDATE SET time_ms = excluded.time_ms, content = excluded.content",
@@ -445,6 +487,7 @@ Status Workspace::saveDraft(qint64 definitionId, const QString& text)
 
 Status Workspace::clearDraft(qint64 definitionId)
 {
+    const std::lock_guard lock(m_lock);
     Statement clear(m_db, "DELETE FROM drafts WHERE definition = ?", { definitionId });
     if (!clear.exec())
         return errorOf(m_db, u"clearing a draft"_s);
@@ -453,6 +496,7 @@ Status Workspace::clearDraft(qint64 definitionId)
 
 Result<WorkspaceDefinition> Workspace::importFile(const QString& filePath, const QString& name)
 {
+    const std::lock_guard lock(m_lock);
     QFile file(filePath);
     if (!file.open(QIODevice::ReadOnly))
         return StoreError { StoreError::Kind::NotReadable, u"cannot read %1: %2"_s.arg(filePath, file.errorString()) };
@@ -473,6 +517,7 @@ Result<WorkspaceDefinition> Workspace::importFile(const QString& filePath, const
 
 Status Workspace::exportFile(qint64 definitionId, const QString& filePath) const
 {
+    const std::lock_guard lock(m_lock);
     const Result<WorkspaceDefinition> found = definition(definitionId);
     if (!found)
         return found.error();
@@ -484,6 +529,7 @@ Status Workspace::exportFile(qint64 definitionId, const QString& filePath) const
 
 Status Workspace::linkFile(qint64 definitionId, const QString& filePath)
 {
+    const std::lock_guard lock(m_lock);
     const QString absolute = filePath.isEmpty() ? QString() : QFileInfo(filePath).absoluteFilePath();
     Statement link(m_db, "UPDATE definitions SET linked_file = ? WHERE id = ?", { absolute, definitionId });
     if (!link.exec())
@@ -493,6 +539,7 @@ Status Workspace::linkFile(qint64 definitionId, const QString& filePath)
 
 Result<std::optional<QString>> Workspace::setting(const QString& store, const QString& key) const
 {
+    const std::lock_guard lock(m_lock);
     Statement row(m_db, "SELECT value FROM settings WHERE store = ? AND key = ?", { store, key });
     if (row.step())
         return std::optional(row.text(0));
@@ -503,6 +550,7 @@ Result<std::optional<QString>> Workspace::setting(const QString& store, const QS
 
 Status Workspace::setSetting(const QString& store, const QString& key, const QString& value)
 {
+    const std::lock_guard lock(m_lock);
     Statement save(m_db,
         "INSERT INTO settings (store, key, value) VALUES (?, ?, ?)"
         " ON CONFLICT (store, key) DO UPDATE SET value = excluded.value",
@@ -514,9 +562,19 @@ Status Workspace::setSetting(const QString& store, const QString& key, const QSt
 
 Status Workspace::removeSetting(const QString& store, const QString& key)
 {
+    const std::lock_guard lock(m_lock);
     Statement remove(m_db, "DELETE FROM settings WHERE store = ? AND key = ?", { store, key });
     if (!remove.exec())
         return errorOf(m_db, u"removing a setting"_s);
+    return Done {};
+}
+
+Status Workspace::forgetSettings(const QString& store)
+{
+    const std::lock_guard lock(m_lock);
+    Statement remove(m_db, "DELETE FROM settings WHERE ? = '' OR store = ?", { store, store });
+    if (!remove.exec())
+        return errorOf(m_db, u"forgetting settings"_s);
     return Done {};
 }
 
@@ -537,11 +595,13 @@ Result<QList<QPair<QString, QByteArray>>> namedBlobs(sqlite3* db, const char* sq
 
 Result<QList<QPair<QString, QByteArray>>> Workspace::mappings() const
 {
+    const std::lock_guard lock(m_lock);
     return namedBlobs(m_db, "SELECT name, json FROM mappings ORDER BY name", u"reading mappings"_s);
 }
 
 Status Workspace::saveMapping(const QString& name, const QByteArray& json)
 {
+    const std::lock_guard lock(m_lock);
     Statement save(m_db,
         "INSERT INTO mappings (name, json) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET json = excluded.json",
         { name, json });
@@ -552,12 +612,14 @@ Status Workspace::saveMapping(const QString& name, const QByteArray& json)
 
 Result<QList<QPair<QString, QByteArray>>> Workspace::connections() const
 {
+    const std::lock_guard lock(m_lock);
     return namedBlobs(
         m_db, "SELECT name, json FROM connections ORDER BY name COLLATE NOCASE", u"reading connections"_s);
 }
 
 Status Workspace::saveConnection(const QString& name, const QByteArray& json)
 {
+    const std::lock_guard lock(m_lock);
     Statement save(m_db,
         "INSERT INTO connections (name, json) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET json = excluded.json",
         { name, json });
@@ -568,6 +630,7 @@ Status Workspace::saveConnection(const QString& name, const QByteArray& json)
 
 Status Workspace::removeConnection(const QString& name)
 {
+    const std::lock_guard lock(m_lock);
     Statement remove(m_db, "DELETE FROM connections WHERE name = ?", { name });
     if (!remove.exec())
         return errorOf(m_db, u"removing a connection"_s);
@@ -576,6 +639,7 @@ Status Workspace::removeConnection(const QString& name)
 
 Result<QList<WorkspaceBookmark>> Workspace::bookmarks(const QString& store) const
 {
+    const std::lock_guard lock(m_lock);
     QList<WorkspaceBookmark> list;
     Statement rows(m_db,
         "SELECT id, store, stream, version, position, note, created_ms FROM bookmarks"
@@ -591,6 +655,7 @@ Result<QList<WorkspaceBookmark>> Workspace::bookmarks(const QString& store) cons
 
 Result<qint64> Workspace::addBookmark(const WorkspaceBookmark& bookmark)
 {
+    const std::lock_guard lock(m_lock);
     const QDateTime created = bookmark.created.isValid() ? bookmark.created : QDateTime::currentDateTimeUtc();
     Statement insert(m_db,
         "INSERT INTO bookmarks (store, stream, version, position, note, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
@@ -603,6 +668,7 @@ Result<qint64> Workspace::addBookmark(const WorkspaceBookmark& bookmark)
 
 Status Workspace::removeBookmark(qint64 id)
 {
+    const std::lock_guard lock(m_lock);
     Statement remove(m_db, "DELETE FROM bookmarks WHERE id = ?", { id });
     if (!remove.exec())
         return errorOf(m_db, u"removing a bookmark"_s);

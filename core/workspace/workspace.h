@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 struct sqlite3;
@@ -67,6 +68,13 @@ public:
 
     // Opens (creating it and its directory when missing) and migrates.
     static Result<std::unique_ptr<Workspace>> open(const QString& path);
+
+    // The application's workspace, opened at the first call (at the path setApplicationPath() gave, else
+    // defaultPath()) and kept until the process ends; null when it cannot be opened (applicationError() says why).
+    // Saved connections, the projection choices and the compare settings live there.
+    static Workspace* application();
+    static void setApplicationPath(const QString& path); // before the first application()
+    static QString applicationError();
     ~Workspace();
 
     QString path() const { return m_path; }
@@ -105,6 +113,8 @@ public:
     Result<std::optional<QString>> setting(const QString& store, const QString& key) const;
     Status setSetting(const QString& store, const QString& key, const QString& value);
     Status removeSetting(const QString& store, const QString& key);
+    // Forgets every per-store setting of `store`; of every store when `store` is empty.
+    Status forgetSettings(const QString& store = {});
 
     // Mappings of home-grown tables (the JSON of docs/mappings.md), by name.
     Result<QList<QPair<QString, QByteArray>>> mappings() const;
@@ -128,6 +138,7 @@ private:
 
     sqlite3* m_db = nullptr;
     QString m_path;
+    mutable std::recursive_mutex m_lock;
 };
 
 } // namespace EventScope

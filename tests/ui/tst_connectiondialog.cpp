@@ -8,6 +8,7 @@
 #include <core/dialects/storeopener.h>
 #include <core/workspace/passwordstore.h>
 #include <core/workspace/savedconnections.h>
+#include <core/workspace/workspace.h>
 #include <testsupport.h>
 
 #include <QCheckBox>
@@ -125,8 +126,10 @@ class TestConnectionDialog : public QObject
 private:
     QTemporaryDir m_dir;
     QString m_demoStore;
-    // Each test gets its own settings file, so that lists start empty.
-    std::unique_ptr<QSettings> m_settings;
+    // Each test gets its own workspace file, so that lists start empty.
+    int m_workspaces = 0;
+    QString m_workspacePath;
+    std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<SavedConnections> m_connections;
     std::unique_ptr<PasswordStore> m_passwords;
 
@@ -160,8 +163,9 @@ private slots:
     {
         QSettings().clear();
         QSettings().sync();
-        m_settings = std::make_unique<QSettings>();
-        m_connections = std::make_unique<SavedConnections>(m_settings.get());
+        m_workspacePath = m_dir.filePath(u"workspace-%1.sqlite"_s.arg(++m_workspaces));
+        m_workspace = std::move(Workspace::open(m_workspacePath).value());
+        m_connections = std::make_unique<SavedConnections>(m_workspace.get());
         m_passwords = std::make_unique<PasswordStore>();
     }
 
@@ -171,7 +175,7 @@ private slots:
         QThreadPool::globalInstance()->waitForDone();
         m_passwords.reset();
         m_connections.reset();
-        m_settings.reset();
+        m_workspace.reset();
     }
 
     void everyInteractiveChildHasAName()
@@ -520,16 +524,21 @@ private slots:
         QCOMPARE(opened.constFirst().at(1).value<OpenOptions>().password, secret);
         qInstallMessageHandler(previous);
 
-        // Nothing on disk holds it: the QSettings file (read as bytes) has the saved and the recent connection,
-        // and no password.
-        m_settings->sync();
-        QFile file(m_settings->fileName());
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(m_settings->fileName()));
-        const QByteArray bytes = file.readAll();
-        QVERIFY2(bytes.contains("Orders") && bytes.contains("db.example.com") && bytes.contains("recent"),
-            bytes.constData());
-        QVERIFY2(!bytes.contains(secret.toUtf8()), bytes.constData());
-        QVERIFY2(!bytes.contains("password"), bytes.constData());
+        // Nothing on disk holds it: the workspace file and its log (read as bytes) have the saved and the recent
+        // connection, and no password; nor has the QSettings file, where a keyring's insecure fallback would write.
+        QByteArray bytes;
+        for (const QString& name : QStringList { m_workspacePath, m_workspacePath + u"-wal"_s }) {
+            QFile file(name);
+            if (file.open(QIODevice::ReadOnly))
+                bytes += file.readAll();
+        }
+        QVERIFY(bytes.contains("Orders") && bytes.contains("db.example.com") && bytes.contains("recentConnections"));
+        QVERIFY(!bytes.contains(secret.toUtf8()));
+        QVERIFY(!bytes.contains("password"));
+        QSettings().sync();
+        QFile settingsFile(QSettings().fileName());
+        if (settingsFile.open(QIODevice::ReadOnly))
+            QVERIFY(!settingsFile.readAll().contains(secret.toUtf8()));
         for (const QString& line : std::as_const(g_log))
             QVERIFY2(!line.contains(secret), qPrintable(line));
     }

@@ -1,6 +1,7 @@
 // MainWindow driven like a user: open a demo store, pick a category, a stream and an event, filter
 // by type, go to a position, and open bad files, which must be reported while the store stays open.
 
+#include <core/workspace/workspace.h>
 #include <ui/mainwindow/mainwindow.h>
 
 #include <core/dialects/storeopener.h>
@@ -105,6 +106,7 @@ private slots:
         QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
         QVERIFY(m_dir.isValid());
         m_storePath = TestSupport::demoStore(m_dir.path(), 5000);
+        Workspace::setApplicationPath(m_dir.filePath(u"workspace.sqlite"_s));
     }
 
     void treeShowsAllEventsAndCategoriesWithCounts()
@@ -212,6 +214,40 @@ private slots:
         window.findChild<QPushButton*>(u"goToPositionButton"_s)->click();
         QTRY_COMPARE(ui.tableWindow->mapToSource(ui.table->currentIndex()).row(), 1233);
         QTRY_COMPARE(labelText(window, u"inspectorPosition"_s), u"1234"_s);
+    }
+
+    // Bookmarks live in the workspace per store: the selected event is bookmarked with a note, listed for this
+    // store only, and a bookmark shows its event in the global log even from another stream's scope.
+    void bookmarksKeepAnEventAndGoBackToIt()
+    {
+        QVERIFY(Workspace::application());
+        MainWindow window;
+        window.show();
+        const Ui ui = findUi(window);
+        openDemo(window, ui);
+        QTRY_COMPARE(ui.tableModel->rowCount(), 5000);
+        QVERIFY(!window.bookmarkCurrentEvent()); // nothing selected yet
+        window.selectRowWhenLoaded(2499);
+        QTRY_COMPARE(labelText(window, u"inspectorPosition"_s), u"2500"_s);
+        const Event* event = ui.tableModel->eventAt(2499);
+        QVERIFY(event);
+        const QString stream = event->stream;
+        const qint64 version = event->version;
+        QVERIFY(window.bookmarkCurrentEvent(u"looks odd"_s));
+        const QList<WorkspaceBookmark> bookmarks = window.bookmarks();
+        QCOMPARE(bookmarks.size(), 1);
+        QCOMPARE(bookmarks.first().stream, stream);
+        QCOMPARE(bookmarks.first().version, version);
+        QCOMPARE(bookmarks.first().position, 2500);
+        QCOMPARE(bookmarks.first().note, u"looks odd"_s);
+        QCOMPARE(Workspace::application()->bookmarks(u"/some/other/store.sqlite"_s)->size(), 0);
+
+        window.selectRowWhenLoaded(10);
+        QTRY_COMPARE(labelText(window, u"inspectorPosition"_s), u"11"_s);
+        window.goToBookmark(bookmarks.first());
+        QTRY_COMPARE(labelText(window, u"inspectorPosition"_s), u"2500"_s);
+        QVERIFY(Workspace::application()->removeBookmark(bookmarks.first().id));
+        QVERIFY(window.bookmarks().isEmpty());
     }
 
     void payloadThatIsNotJsonIsMarkedAndShownAsStored()

@@ -11,6 +11,7 @@
 #include <core/models/eventtablemodel.h>
 #include <core/workspace/passwordstore.h>
 #include <core/workspace/savedconnections.h>
+#include <core/workspace/workspace.h>
 
 #include <QAbstractProxyModel>
 #include <QComboBox>
@@ -312,13 +313,15 @@ private slots:
 
     void savedConnectionWithMappingReopensThroughIt()
     {
-        QSettings settings(m_dir.filePath(u"connections.ini"_s), QSettings::IniFormat);
+        const QString workspacePath = m_dir.filePath(u"connections.sqlite"_s);
         const StoreLocation location = StoreLocation::sqliteFile(m_store);
         {
-            SavedConnections connections(&settings);
+            auto workspace = std::move(Workspace::open(workspacePath).value());
+            SavedConnections connections(workspace.get());
             connections.save(SavedConnection { u"Ledger"_s, location, {}, {}, kMappingJson });
         }
-        SavedConnections connections(&settings);
+        auto workspace = std::move(Workspace::open(workspacePath).value());
+        SavedConnections connections(workspace.get());
         QCOMPARE(connections.saved().size(), 1);
         QCOMPARE(connections.saved().constFirst().mapping, kMappingJson);
 

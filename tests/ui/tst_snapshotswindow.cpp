@@ -7,6 +7,7 @@
 #include <core/replay/aggregatestate.h>
 #include <core/snapshots/snapshotcoverage.h>
 #include <core/snapshots/verifyresultsmodel.h>
+#include <core/workspace/workspace.h>
 #include <testsupport.h>
 #include <ui/snapshots/aggregatestatewindow.h>
 #include <ui/snapshots/snapshotcomparewindow.h>
@@ -87,6 +88,13 @@ private:
         return out->verdict();
     }
 
+    // Remembered projection choices and compare settings (the workspace's), forgotten between tests.
+    static void forgetChoices()
+    {
+        if (Workspace* workspace = Workspace::application())
+            QVERIFY(workspace->forgetSettings());
+    }
+
 private slots:
     void initTestCase()
     {
@@ -94,7 +102,8 @@ private slots:
         qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_dir.filePath(u"config"_s)));
         QCoreApplication::setOrganizationName(u"EventScopeTest"_s);
         QCoreApplication::setApplicationName(u"tst_snapshotswindow"_s);
-        QSettings().clear();
+        Workspace::setApplicationPath(m_dir.filePath(u"workspace.sqlite"_s));
+        forgetChoices();
         m_storePath = TestSupport::demoStore(m_dir.path(), 30000);
         m_projection = m_dir.filePath(u"account-snapshot.js"_s);
         QFile file(m_projection);
@@ -174,7 +183,7 @@ private slots:
     // With nothing chosen, the demo's own snapshot projection is used, and it rebuilds the demo's snapshots.
     void theDemosSnapshotProjectionIsTheDefault()
     {
-        QSettings().clear();
+        forgetChoices();
         auto list = openList(m_driftedStream);
         QVERIFY(list);
         const QList<Snapshot>& snapshots = list->model()->snapshots();
@@ -190,7 +199,7 @@ private slots:
     // Verify Snapshots over the whole store: the table fills with exactly the planted drifts; the report exports.
     void verifyWindowFindsThePlantedDrifts()
     {
-        QSettings().clear();
+        forgetChoices();
         VerifyWindow window(OpenStore::fromText(m_storePath));
         window.setAttribute(Qt::WA_DeleteOnClose, false);
         QAbstractItemModelTester tester(window.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -219,7 +228,7 @@ private slots:
     // projection; the drifted stream's latest snapshot is a good one, so the state is the fold from zero's.
     void currentStateComesFromTheLatestSnapshot()
     {
-        QSettings().clear();
+        forgetChoices();
         AggregateStateWindow window(OpenStore::fromText(m_storePath), m_driftedStream, u"account"_s);
         window.setAttribute(Qt::WA_DeleteOnClose, false);
         QSignalSpy loaded(&window, &AggregateStateWindow::loaded);
@@ -244,7 +253,7 @@ private slots:
     // Coverage per category: the demo snapshots every 10 events; the counts are the store's own.
     void coverageIsMeasuredPerCategory()
     {
-        QSettings().clear();
+        forgetChoices();
         auto store = openStore(m_storePath);
         QVERIFY(store);
         const auto measured = SnapshotCoverage::measure(**store, SnapshotProjections::demo());

@@ -6,6 +6,7 @@
 #include <core/models/jsontreemodel.h>
 #include <core/replay/streamreplay.h>
 #include <core/workspace/projectionchoices.h>
+#include <core/workspace/workspace.h>
 #include <testsupport.h>
 #include <ui/timetravel/timetravelwindow.h>
 
@@ -64,6 +65,13 @@ private:
         return QTest::qWaitFor([&] { return !shown.isEmpty() && shown.last().first().toLongLong() == count; }, 20000);
     }
 
+    // Remembered projection choices and compare settings (the workspace's), forgotten between tests.
+    static void forgetChoices()
+    {
+        if (Workspace* workspace = Workspace::application())
+            QVERIFY(workspace->forgetSettings());
+    }
+
 private slots:
     void initTestCase()
     {
@@ -71,7 +79,8 @@ private slots:
         qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_dir.filePath(u"config"_s)));
         QCoreApplication::setOrganizationName(u"EventScopeTest"_s);
         QCoreApplication::setApplicationName(u"tst_timetravelwindow"_s);
-        QSettings().clear();
+        Workspace::setApplicationPath(m_dir.filePath(u"workspace.sqlite"_s));
+        forgetChoices();
         m_storePath = TestSupport::demoStore(m_dir.path(), 3000);
         auto opened = openStore(m_storePath);
         QVERIFY(opened);

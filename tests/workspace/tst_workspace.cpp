@@ -5,6 +5,7 @@
 
 #include <core/diff/textdiff.h>
 #include <core/workspace/definitionfilelink.h>
+#include <core/workspace/projectionchoices.h>
 #include <core/workspace/workspace.h>
 
 #include <QDir>
@@ -238,6 +239,33 @@ private slots:
         QCOMPARE(mine->at(0).note, u"odd withdrawal"_s);
         QVERIFY(workspace->removeBookmark(*first));
         QVERIFY(workspace->bookmarks(store)->isEmpty());
+    }
+
+    // The category → projection choices and the snapshot-compare settings are kept per store, across reopening.
+    void projectionChoicesAndCompareSettingsPersist()
+    {
+        const QString path = newPath();
+        const QString store = u"/data/shop.sqlite"_s;
+        {
+            auto workspace = openWorkspace(path);
+            ProjectionChoices choices(workspace.get());
+            QCOMPARE(choices.projectionFor(store, u"account"_s), ProjectionChoices::builtIn(u"account"_s).value(0));
+            choices.remember(store, u"account"_s, u"/repo/account.js"_s);
+            choices.rememberSnapshotProjection(store, u"account"_s, u"/repo/account-snapshot.js"_s);
+            choices.rememberSnapshotIgnored(store, u"account"_s, u" _version, $.meta.savedAt "_s);
+        }
+        auto workspace = openWorkspace(path);
+        ProjectionChoices choices(workspace.get());
+        QCOMPARE(choices.projectionFor(store, u"account"_s), u"/repo/account.js"_s);
+        QCOMPARE(
+            choices.projectionFor(u"/other.sqlite"_s, u"account"_s), ProjectionChoices::builtIn(u"account"_s).value(0));
+        QCOMPARE(choices.snapshotProjectionFor(store, u"account"_s), u"/repo/account-snapshot.js"_s);
+        QCOMPARE(choices.snapshotIgnored(store, u"account"_s), u"_version, $.meta.savedAt"_s);
+        QCOMPARE(choices.snapshotIgnored(store, u"cart"_s), QString());
+        choices.remember(store, u"account"_s, {}); // forgotten: the built-in again
+        QCOMPARE(choices.projectionFor(store, u"account"_s), ProjectionChoices::builtIn(u"account"_s).value(0));
+        QVERIFY(workspace->forgetSettings(store));
+        QCOMPARE(choices.snapshotIgnored(store, u"account"_s), QString());
     }
 
     void migratesAVersionOneFileForward()

@@ -26,6 +26,8 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -226,6 +228,42 @@ VerifyWindow* MainWindow::openVerify()
     return window;
 }
 
+bool MainWindow::bookmarkCurrentEvent(const QString& note)
+{
+    Workspace* workspace = Workspace::application();
+    const Event* event = m_store && m_currentRow >= 0 ? m_tableModel->eventAt(m_currentRow) : nullptr;
+    if (!workspace || !event) {
+        statusBar()->showMessage(workspace ? tr("Select an event to bookmark it.")
+                                           : tr("No workspace: %1").arg(Workspace::applicationError()),
+            kStatusMessageMs);
+        return false;
+    }
+    const auto added = workspace->addBookmark(
+        { 0, m_store->location().toString(), event->stream, event->version, event->position, note, {} });
+    statusBar()->showMessage(
+        added ? tr("Bookmarked %1 v%2.").arg(event->stream).arg(event->version) : added.error().message,
+        kStatusMessageMs);
+    return added.ok();
+}
+
+QList<WorkspaceBookmark> MainWindow::bookmarks() const
+{
+    Workspace* workspace = Workspace::application();
+    if (!workspace || !m_store)
+        return {};
+    const auto list = workspace->bookmarks(m_store->location().toString());
+    return list ? *list : QList<WorkspaceBookmark> {};
+}
+
+void MainWindow::goToBookmark(const WorkspaceBookmark& bookmark)
+{
+    if (!m_store)
+        return;
+    // The global log holds every event: show it there, whatever the scope was.
+    setScope({}, {});
+    m_tableModel->locatePosition(bookmark.position);
+}
+
 ProjectionEditorWindow* MainWindow::openProjectionEditor(const QString& workspacePath)
 {
     auto* window = new ProjectionEditorWindow(m_store,
@@ -363,6 +401,40 @@ void MainWindow::createMenus()
     below->setCheckable(true);
     connect(below, &QAction::toggled, this,
         [this](bool on) { m_detailSplitter->setOrientation(on ? Qt::Vertical : Qt::Horizontal); });
+
+    QMenu* bookmarks = menuBar()->addMenu(tr("&Bookmarks"));
+    connect(bookmarks, &QMenu::aboutToShow, this, [this, bookmarks] {
+        bookmarks->clear();
+        // The key is shown, not bound: the window's own Ctrl+D action below works with the menu closed.
+        QAction* add = bookmarks->addAction(tr("&Bookmark This Event…\tCtrl+D"), this, [this] {
+            bool ok = false;
+            const QString note
+                = QInputDialog::getText(this, tr("Bookmark"), tr("Note (optional):"), QLineEdit::Normal, {}, &ok);
+            if (ok)
+                bookmarkCurrentEvent(note);
+        });
+        add->setEnabled(m_store && m_currentRow >= 0);
+        bookmarks->addSeparator();
+        const QList<WorkspaceBookmark> list = this->bookmarks();
+        if (list.isEmpty())
+            bookmarks->addAction(tr("No bookmarks in this store"))->setEnabled(false);
+        for (const WorkspaceBookmark& bookmark : list) {
+            QString text = u"%1 v%2 (#%3)"_s.arg(bookmark.stream).arg(bookmark.version).arg(bookmark.position);
+            if (!bookmark.note.isEmpty())
+                text += u" — "_s + bookmark.note;
+            QMenu* entry = bookmarks->addMenu(text);
+            entry->addAction(tr("Show"), this, [this, bookmark] { goToBookmark(bookmark); });
+            entry->addAction(tr("Remove"), this, [bookmark] {
+                if (Workspace* workspace = Workspace::application())
+                    workspace->removeBookmark(bookmark.id);
+            });
+        }
+    });
+    // The shortcut works with the menu closed too.
+    auto* bookmarkShortcut = new QAction(this);
+    bookmarkShortcut->setShortcut(tr("Ctrl+D"));
+    connect(bookmarkShortcut, &QAction::triggered, this, [this] { bookmarkCurrentEvent(); });
+    addAction(bookmarkShortcut);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About EventScope"), this, &MainWindow::showAbout);

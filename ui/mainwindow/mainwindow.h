@@ -6,6 +6,8 @@
 
 #include <core/store/storelocation.h>
 
+#include <core/workspace/workspace.h>
+
 #include <QMainWindow>
 #include <QPointer>
 #include <memory>
@@ -78,6 +80,11 @@ public:
     // Tools ▸ Projection Editor, on the open store (or none) and the workspace at `workspacePath` (empty: the
     // user's, Workspace::defaultPath()).
     class ProjectionEditorWindow* openProjectionEditor(const QString& workspacePath = {});
+    // Bookmarks of events, kept in the workspace per store: the selected event is bookmarked (with a note), and a
+    // bookmark shows its event in the global log.
+    bool bookmarkCurrentEvent(const QString& note = {});
+    QList<WorkspaceBookmark> bookmarks() const;
+    void goToBookmark(const WorkspaceBookmark& bookmark);
     // The workspace file the projection editor uses (the GUI's --workspace); empty: Workspace::defaultPath().
     void setWorkspacePath(const QString& path) { m_workspacePath = path; }
     // Time travel on `stream` with the projection in `projectionFile`, at `version` (-1: the end).

@@ -92,6 +92,7 @@ void SnapshotCompareWindow::buildUi()
     m_ignore->setObjectName(u"compareIgnore"_s);
     m_ignore->setPlaceholderText(tr("keys or paths to ignore: _id, $.meta.savedAt"));
     m_ignore->setClearButtonEnabled(true);
+    m_ignore->setText(ProjectionChoices().snapshotIgnored(m_store->location().toString(), m_category));
     connect(m_ignore, &QLineEdit::editingFinished, this, &SnapshotCompareWindow::compare);
     auto* travel = new QPushButton(tr("Time Travel at v%1").arg(m_snapshot.version));
     travel->setObjectName(u"compareTimeTravel"_s);
@@ -237,6 +238,7 @@ void SnapshotCompareWindow::compare()
 {
     if (!m_haveReplay)
         return;
+    ProjectionChoices().rememberSnapshotIgnored(m_store->location().toString(), m_category, m_ignore->text());
     JsonDiffOptions options;
     const QStringList ignored = m_ignore->text().split(QRegularExpression(u"[,\\s]+"_s), Qt::SkipEmptyParts);
     for (const QString& entry : ignored) {

@@ -45,6 +45,7 @@ VerifyWindow::VerifyWindow(std::shared_ptr<OpenStore> store, QWidget* parent)
     m_ignore = new QLineEdit;
     m_ignore->setPlaceholderText(tr("keys or paths to ignore: _id, $.meta.savedAt"));
     m_ignore->setClearButtonEnabled(true);
+    m_ignore->setText(ProjectionChoices().snapshotIgnored(m_store->location().toString(), {}));
     m_start = new QPushButton(tr("&Verify"));
     m_start->setObjectName(u"verifyStart"_s);
     m_cancel = new QPushButton(tr("&Cancel"));
@@ -126,6 +127,7 @@ void VerifyWindow::start()
 {
     SnapshotVerifier::Settings settings;
     settings.category = m_category->text().trimmed();
+    ProjectionChoices().rememberSnapshotIgnored(m_store->location().toString(), {}, m_ignore->text());
     const QStringList ignored = m_ignore->text().split(QRegularExpression(u"[,\\s]+"_s), Qt::SkipEmptyParts);
     for (const QString& entry : ignored) {
         if (const Status added = settings.diff.addIgnore(entry); !added) {
