@@ -5,6 +5,7 @@
 #include <postgresserver.h>
 #include <storecomparison.h>
 #include <testsupport.h>
+#include <verifylines.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -423,6 +424,25 @@ INSERT INTO snapshot VALUES ('user-1', 1, 1700000009000, '\x0a020801');
         QCOMPARE(snapshots->at(1).timeMs, 1700000003500);
         QCOMPARE(snapshots->at(1).state, R"({"items":["apple","pear"]})"_ba);
         QCOMPARE(store->snapshots(u"account-7"_s)->size(), 0);
+    }
+
+    // The snapshot table against the journal, as `verify` checks it: the gzipped first snapshot matches the fold of
+    // the first event; the second, changed here to name a fruit no event added, drifts at that element.
+    void verifyFindsADriftedSnapshot()
+    {
+        QCOMPARE(m_server.createDatabase(u"akkaverify"_s), QString());
+        QCOMPARE(m_server.exec(currentDdl(u"public"_s) + currentRows(u"public"_s)
+                         + u"UPDATE snapshot SET snapshot_payload = convert_to('{\"items\":[\"apple\",\"plum\"]}',"
+                           " 'UTF8') WHERE persistence_id = 'ShoppingCart|cart-1' AND sequence_number = 2;"_s,
+                     u"akkaverify"_s),
+            QString());
+        const QStringList lines = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"akkaverify"_s)); },
+            u"ShoppingCart"_s, uR"(fromCategory('ShoppingCart').foreachStream().when({
+                $init: function () { return { items: [] }; },
+                $any: function (s, e) { if (e.body && e.body.item) s.items.push(e.body.item); } }))"_s);
+        QCOMPARE(lines,
+            (QStringList {
+                u"ShoppingCart|cart-1 1 match"_s, u"ShoppingCart|cart-1 2 drift items[1]:\"plum\"->\"pear\""_s }));
     }
 
     void pageQueriesAreIndexSeeks_data()

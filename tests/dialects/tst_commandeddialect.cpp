@@ -4,6 +4,7 @@
 #include <core/dialects/storeopener.h>
 #include <postgresserver.h>
 #include <storecomparison.h>
+#include <verifylines.h>
 
 #include <QTest>
 
@@ -277,6 +278,41 @@ private slots:
         QVERIFY(scanned);
         QCOMPARE(*scanned, kLedgerEvents);
         QCOMPARE(m_store->eventTypes()->size(), 6);
+    }
+
+    // Commanded's snapshots table against its events, as `verify` checks them: one matches, one drifted, one ahead
+    // of its stream.
+    void verifyFindsADriftedSnapshot()
+    {
+        QCOMPARE(m_server.createDatabase(u"commandedverify"_s), QString());
+        const QString p = u"public"_s;
+        const QString t0 = u"2024-01-01 10:00:0%1+00"_s;
+        QString sql = commandedSchema(p, u"jsonb"_s);
+        sql += u"INSERT INTO public.streams (stream_id, stream_uuid, stream_version) VALUES (1, 'bank-account-42', 3),"
+               " (2, 'bank-account-43', 2), (3, 'bank-account-44', 1); SELECT setval('public.streams_stream_id_seq', 3);"_s;
+        sql += append(p, 1, u"Elixir.Bank.AccountOpened"_s, u"'{\"balance\": 0}'"_s, u"NULL"_s, t0.arg(0), 1, 1, 1);
+        sql += append(p, 2, u"Elixir.Bank.Deposited"_s, u"'{\"amount\": 10}'"_s, u"NULL"_s, t0.arg(1), 1, 2, 2);
+        sql += append(p, 3, u"Elixir.Bank.AccountOpened"_s, u"'{\"balance\": 0}'"_s, u"NULL"_s, t0.arg(2), 2, 1, 3);
+        sql += append(p, 4, u"Elixir.Bank.Withdrawn"_s, u"'{\"amount\": 3}'"_s, u"NULL"_s, t0.arg(3), 1, 3, 4);
+        sql += append(p, 5, u"Elixir.Bank.Deposited"_s, u"'{\"amount\": 5}'"_s, u"NULL"_s, t0.arg(4), 2, 2, 5);
+        sql += append(p, 6, u"Elixir.Bank.AccountOpened"_s, u"'{\"balance\": 0}'"_s, u"NULL"_s, t0.arg(5), 3, 1, 6);
+        sql += u"INSERT INTO public.snapshots VALUES"
+               " ('bank-account-42', 3, 'Elixir.Bank.Account', '{\"balance\": 7}', '{}', '2024-01-01 10:00:09+00'),"
+               " ('bank-account-43', 2, 'Elixir.Bank.Account', '{\"balance\": 6}', '{}', '2024-01-01 10:00:09+00'),"
+               " ('bank-account-44', 9, 'Elixir.Bank.Account', '{\"balance\": 0}', '{}', '2024-01-01 10:00:09+00');"_s;
+        QCOMPARE(m_server.exec(sql, u"commandedverify"_s), QString());
+        const QStringList lines
+            = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"commandedverify"_s)); },
+                u"bank-account"_s, uR"(fromCategory('bank-account').foreachStream().when({
+                $init: function () { return { balance: 0 }; },
+                $any: function (s, e) {
+                    if (e.eventType === 'Elixir.Bank.Deposited') s.balance += e.body.amount;
+                    if (e.eventType === 'Elixir.Bank.Withdrawn') s.balance -= e.body.amount;
+                } }))"_s);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.at(0), u"bank-account-42 3 match"_s);
+        QCOMPARE(lines.at(1), u"bank-account-43 2 drift balance:6->5"_s);
+        QVERIFY2(lines.at(2).startsWith(u"bank-account-44 9 error "_s), qPrintable(lines.at(2)));
     }
 
     void snapshotIsTheUpsertedRow()

@@ -5,6 +5,7 @@
 #include <postgresserver.h>
 #include <storecomparison.h>
 #include <testsupport.h>
+#include <verifylines.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -353,6 +354,43 @@ INSERT INTO stored_events (originator_id, originator_version, topic, state) VALU
         QCOMPARE(snapshots->first().timeMs, kNoon + 5000);
         QCOMPARE(snapshots->first().state, kSnapshot);
         QCOMPARE(store->snapshots(QString::fromLatin1(kBob))->size(), 0);
+    }
+
+    // The snapshots table against the events, as `verify` checks it, the snapshot's timestamp ignored (the fold
+    // cannot know when it was taken): the one after Opened matches, the one after Credited holds a balance no
+    // event gave.
+    void verifyFindsADriftedSnapshot()
+    {
+        QCOMPARE(m_server.createDatabase(u"esverify"_s), QString());
+        const QByteArray opened = "{" + timestamp("2024-05-01T12:00:04+00:00")
+            + R"(,"topic":"bankaccounts.domain:BankAccount","state":{"full_name":"Alice","balance":{"_type_":"decimal_str","_data_":"0.00"}}})";
+        QByteArray drifted = kSnapshot;
+        drifted.replace("10.00", "12.00");
+        QCOMPARE(m_server.exec(applicationDdl(u"bankaccounts"_s) + uR"(
+INSERT INTO bankaccounts_events (originator_id, originator_version, topic, state) VALUES
+ ('%1', 1, 'bankaccounts.domain:BankAccount.Opened', %2),
+ ('%1', 2, 'bankaccounts.domain:BankAccount.Credited', %3);
+INSERT INTO bankaccounts_snapshots VALUES ('%1', 1, 'eventsourcing.domain:Snapshot', %4),
+ ('%1', 2, 'eventsourcing.domain:Snapshot', %5);
+)"_s.arg(QString::fromLatin1(kAlice), bytea(kOpenedAlice), bytea(zlibbed(kCredited)), bytea(opened), bytea(drifted)),
+                     u"esverify"_s),
+            QString());
+        const QStringList lines = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"esverify"_s)); },
+            u"bankaccounts"_s, uR"(fromCategory('bankaccounts').foreachStream().when({
+                $init: function () { return { topic: 'bankaccounts.domain:BankAccount', state: {} }; },
+                $any: function (s, e) {
+                    if (e.eventType.endsWith('.Opened')) {
+                        s.state.full_name = e.body.full_name;
+                        s.state.balance = { _type_: 'decimal_str', _data_: '0.00' };
+                    }
+                    if (e.eventType.endsWith('.Credited'))
+                        s.state.balance._data_ = (parseFloat(s.state.balance._data_)
+                            + parseFloat(e.body.amount._data_)).toFixed(2);
+                } }))"_s,
+            { u"timestamp"_s });
+        const QString alice = QString::fromLatin1(kAlice);
+        QCOMPARE(lines,
+            (QStringList { alice + u" 1 match"_s, alice + u" 2 drift state.balance._data_:\"12.00\"->\"10.00\""_s }));
     }
 
     void pageQueriesAreIndexSeeks_data()
