@@ -2,6 +2,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/model/jsontext.h>
 #include <core/model/timeformat.h>
 #include <core/projection/parallelprojectionrunner.h>
 #include <core/projection/projectioncomparison.h>
@@ -70,15 +71,7 @@ QByteArray readableEmit(const EmittedEvent& event)
 
 QString readableValue(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return u"(none)"_s;
-    const QJsonDocument document = value.isObject() ? QJsonDocument(value.toObject())
-        : value.isArray()                           ? QJsonDocument(value.toArray())
-                                                    : QJsonDocument(QJsonArray { value });
-    QByteArray text = document.toJson(QJsonDocument::Compact);
-    if (!value.isObject() && !value.isArray())
-        text = text.mid(1, text.size() - 2);
-    return QString::fromUtf8(text);
+    return value.isUndefined() ? u"(none)"_s : QString::fromUtf8(compactJsonValue(value));
 }
 
 QByteArray readableComparison(const ProjectionComparison& comparison)

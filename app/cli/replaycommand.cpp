@@ -2,6 +2,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/model/jsontext.h>
 #include <core/model/timeformat.h>
 #include <core/projection/projectionresults.h>
 #include <core/projection/projectionsource.h>
@@ -52,10 +53,7 @@ QByteArray stateText(const std::optional<QByteArray>& state)
 // A value as compact JSON, "-" when there is none (the old value of an add, the new one of a remove).
 QByteArray compact(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return "-";
-    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
+    return value.isUndefined() ? QByteArrayLiteral("-") : compactJsonValue(value);
 }
 
 QByteArray diffLine(const StreamReplay::EventChanges& changes, bool json)

@@ -2,6 +2,7 @@
 #include "exitcode.h"
 #include "output.h"
 
+#include <core/model/jsontext.h>
 #include <core/model/timeformat.h>
 #include <core/snapshots/snapshotverifier.h>
 #include <core/snapshots/verifyreport.h>
@@ -40,10 +41,7 @@ Status forEachStream(EventStore& store, const QString& category, const std::func
 // A value as compact JSON; "(none)" when that side does not have it.
 QString valueText(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return u"(none)"_s;
-    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(array.mid(1, array.size() - 2));
+    return value.isUndefined() ? u"(none)"_s : QString::fromUtf8(compactJsonValue(value));
 }
 
 int runSnapshots(const CommandLine& arguments)

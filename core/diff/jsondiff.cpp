@@ -2,6 +2,8 @@
 
 #include "jsonnode.h"
 
+#include <core/model/jsontext.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -289,13 +291,6 @@ private:
     bool m_stopped = false;
 };
 
-QByteArray compactJson(const QJsonValue& value)
-{
-    // QJsonDocument holds only arrays and objects: wrap the value and take the brackets off again.
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return wrapped.mid(1, wrapped.size() - 2);
-}
-
 } // namespace
 
 QString JsonChange::opName(Op op)
@@ -323,11 +318,11 @@ QJsonObject JsonChange::toJson() const
 
 QByteArray JsonChange::toJsonLine() const
 {
-    QByteArray line = "{\"path\":" + compactJson(path.toString()) + ",\"op\":\"" + opName(op).toLatin1() + '"';
+    QByteArray line = "{\"path\":" + compactJsonValue(path.toString()) + ",\"op\":\"" + opName(op).toLatin1() + '"';
     if (!oldValue.isUndefined())
-        line += ",\"old\":" + compactJson(oldValue);
+        line += ",\"old\":" + compactJsonValue(oldValue);
     if (!newValue.isUndefined())
-        line += ",\"new\":" + compactJson(newValue);
+        line += ",\"new\":" + compactJsonValue(newValue);
     line += '}';
     return line;
 }

@@ -1,6 +1,8 @@
 #include "jsontext.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -118,6 +120,13 @@ QString hexDump(const QByteArray& bytes, qsizetype maxBytes)
         out += QCoreApplication::translate("EventScope::HexDump", "… %1 more bytes not shown\n")
                    .arg(bytes.size() - shown);
     return out;
+}
+
+QByteArray compactJsonValue(const QJsonValue& value)
+{
+    // Wrap the value in an array, which QJsonDocument writes, and take the brackets off again.
+    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
 }
 
 } // namespace EventScope

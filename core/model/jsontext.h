@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonValue>
 #include <QString>
 
 namespace EventScope {
@@ -11,6 +12,10 @@ QString prettyJson(const QByteArray& json, int indent = 2);
 
 // Valid JSON text without the whitespace between tokens; strings are kept byte for byte.
 QByteArray compactJson(const QByteArray& json);
+
+// One value as compact JSON text, a scalar too (QJsonDocument writes only objects and arrays). Undefined is
+// written as null: callers that show "no value" say so themselves.
+QByteArray compactJsonValue(const QJsonValue& value);
 
 // The classic hex dump: offset, 16 bytes in hex, the same bytes as ASCII ('.' when not printable).
 // Stops after `maxBytes` and says how many were left out.

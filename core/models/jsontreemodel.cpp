@@ -4,6 +4,8 @@
 
 #include "../model/payload.h"
 
+#include <core/model/jsontext.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -51,20 +53,9 @@ QString shortened(const QString& text)
     return text.size() > kMaxDisplayChars ? text.left(kMaxDisplayChars - 1) + u'…' : text;
 }
 
-QByteArray compactText(const QJsonValue& value)
-{
-    if (value.isObject())
-        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    if (value.isArray())
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    // QJsonDocument writes only objects and arrays: write [value] and drop the brackets.
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return wrapped.mid(1, wrapped.size() - 2);
-}
-
 void fillFromValue(Node& node, const QJsonValue& value)
 {
-    node.json = compactText(value);
+    node.json = compactJsonValue(value);
     switch (value.type()) {
     case QJsonValue::Object: {
         node.type = ValueType::Object;

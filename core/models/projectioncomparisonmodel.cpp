@@ -1,5 +1,7 @@
 #include "projectioncomparisonmodel.h"
 
+#include <core/model/jsontext.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,16 +11,6 @@ using namespace Qt::StringLiterals;
 namespace EventScope {
 
 namespace {
-
-QString compact(const QJsonValue& value)
-{
-    if (value.isObject())
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    if (value.isArray())
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-}
 
 QString shortened(const QString& text)
 {
@@ -53,13 +45,14 @@ QString ProjectionComparisonModel::describe(const JsonChange& change)
     const QString path = change.path.toString();
     switch (change.op) {
     case JsonChange::Op::Add:
-        return u"%1 added: %2"_s.arg(path, shortened(compact(change.newValue)));
+        return u"%1 added: %2"_s.arg(path, shortened(QString::fromUtf8(compactJsonValue(change.newValue))));
     case JsonChange::Op::Remove:
-        return u"%1 removed (was %2)"_s.arg(path, shortened(compact(change.oldValue)));
+        return u"%1 removed (was %2)"_s.arg(path, shortened(QString::fromUtf8(compactJsonValue(change.oldValue))));
     case JsonChange::Op::Change:
         break;
     }
-    return u"%1: %2 → %3"_s.arg(path, shortened(compact(change.oldValue)), shortened(compact(change.newValue)));
+    return u"%1: %2 → %3"_s.arg(path, shortened(QString::fromUtf8(compactJsonValue(change.oldValue))),
+        shortened(QString::fromUtf8(compactJsonValue(change.newValue))));
 }
 
 int ProjectionComparisonModel::rowCount(const QModelIndex& parent) const

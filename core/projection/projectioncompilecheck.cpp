@@ -2,8 +2,7 @@
 
 #include "projectionengine.h"
 
-#include <QCoreApplication>
-#include <QPointer>
+#include <core/jobs/mainthread.h>
 
 #include <thread>
 
@@ -22,7 +21,7 @@ ProjectionCompileCheck::~ProjectionCompileCheck() = default;
 void ProjectionCompileCheck::check(const QString& script, const QString& fileName)
 {
     const int generation = ++*m_generation;
-    const QPointer<ProjectionCompileCheck> guard(this);
+    const QPointer<QObject> guard(this);
     std::thread([guard, script, fileName, generation, current = m_generation] {
         std::optional<ProjectionFault> fault;
         ProjectionDefinition definition;
@@ -31,13 +30,10 @@ void ProjectionCompileCheck::check(const QString& script, const QString& fileNam
             fault = engine.compile(script, fileName);
             definition = engine.definition();
         }
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [guard, current, generation, fault, definition] {
-                if (guard && *current == generation)
-                    emit guard->checked(fault, definition);
-            },
-            Qt::QueuedConnection);
+        postToMainThread(guard, [guard, current, generation, fault, definition] {
+            if (*current == generation)
+                emit static_cast<ProjectionCompileCheck*>(guard.data())->checked(fault, definition);
+        });
     }).detach();
 }
 

@@ -3,27 +3,15 @@
 #include "parallelprojectionrunner.h"
 #include "projectionpairrunner.h"
 
-#include <QCoreApplication>
+#include <core/jobs/mainthread.h>
+
 #include <QElapsedTimer>
-#include <QPointer>
 
 #include <thread>
 
 namespace EventScope {
 
 namespace {
-
-// Runs `call` on the application's thread, unless `guard` is gone by then.
-void post(const QPointer<QObject>& guard, std::function<void()> call)
-{
-    QMetaObject::invokeMethod(
-        QCoreApplication::instance(),
-        [guard, call = std::move(call)] {
-            if (guard)
-                call();
-        },
-        Qt::QueuedConnection);
-}
 
 ProjectionEngine::Limits limitsOf(const ProjectionRunRequest& request)
 {
@@ -70,14 +58,7 @@ void ProjectionRunSession::run(const ProjectionRunRequest& request)
     std::thread([this, guard, connector = m_connector, cancel = begin(), request] {
         QElapsedTimer timer;
         timer.start();
-        const auto fail = [&](const StoreError& error) {
-            post(guard, [this, cancel, error] {
-                if (cancel->load())
-                    return;
-                m_running = false;
-                emit failed(error);
-            });
-        };
+        const auto fail = [&](const StoreError& error) { postFailure(guard, cancel, error); };
         Result<std::unique_ptr<EventStore>> store = connector->connect();
         if (!store)
             return fail(store.error());
@@ -103,7 +84,7 @@ void ProjectionRunSession::run(const ProjectionRunRequest& request)
             sink.progress = [&](qint64 read) {
                 if (cancel->load())
                     return false;
-                post(guard, [this, cancel, read] {
+                postToMainThread(guard, [this, cancel, read] {
                     if (!cancel->load())
                         emit progress(read);
                 });
@@ -121,7 +102,7 @@ void ProjectionRunSession::run(const ProjectionRunRequest& request)
             output.results = std::move(*results);
         }
         output.seconds = double(timer.nsecsElapsed()) / 1e9;
-        post(guard, [this, cancel, output = std::move(output)] {
+        postToMainThread(guard, [this, cancel, output = std::move(output)] {
             if (cancel->load())
                 return; // a newer run, or cancelled: nobody waits for this one
             m_running = false;
@@ -137,14 +118,7 @@ void ProjectionRunSession::compare(
     std::thread([this, guard, connector = m_connector, cancel = begin(), before, after, options] {
         QElapsedTimer timer;
         timer.start();
-        const auto fail = [&](const StoreError& error) {
-            post(guard, [this, cancel, error] {
-                if (cancel->load())
-                    return;
-                m_running = false;
-                emit failed(error);
-            });
-        };
+        const auto fail = [&](const StoreError& error) { postFailure(guard, cancel, error); };
         Result<std::unique_ptr<EventStore>> store = connector->connect();
         if (!store)
             return fail(store.error());
@@ -163,7 +137,7 @@ void ProjectionRunSession::compare(
             settings.limitEvents = before.limitEvents;
             settings.cancel = cancel.get();
             settings.progress = [&](qint64 read) {
-                post(guard, [this, cancel, read] {
+                postToMainThread(guard, [this, cancel, read] {
                     if (!cancel->load())
                         emit progress(read);
                 });
@@ -179,13 +153,25 @@ void ProjectionRunSession::compare(
                 output.comparison = ProjectionComparison::of(output.before, output.after, options);
         }
         output.seconds = double(timer.nsecsElapsed()) / 1e9;
-        post(guard, [this, cancel, output = std::move(output)] {
+        postToMainThread(guard, [this, cancel, output = std::move(output)] {
             if (cancel->load())
                 return;
             m_running = false;
             emit compared(output);
         });
     }).detach();
+}
+
+void ProjectionRunSession::postFailure(
+    const QPointer<QObject>& guard, const std::shared_ptr<std::atomic<bool>>& cancel, const StoreError& error)
+{
+    // Called on the run's thread; `this` is used only on the main thread, once `guard` says it is still there.
+    postToMainThread(guard, [this, cancel, error] {
+        if (cancel->load())
+            return;
+        m_running = false;
+        emit failed(error);
+    });
 }
 
 void ProjectionRunSession::cancel()

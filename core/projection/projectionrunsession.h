@@ -9,6 +9,7 @@
 #include <core/jobs/storeconnector.h>
 
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 
 #include <atomic>
@@ -76,6 +77,8 @@ signals:
 
 private:
     std::shared_ptr<std::atomic<bool>> begin();
+    void postFailure(
+        const QPointer<QObject>& guard, const std::shared_ptr<std::atomic<bool>>& cancel, const StoreError& error);
 
     std::shared_ptr<StoreConnector> m_connector;
     std::shared_ptr<std::atomic<bool>> m_cancel;

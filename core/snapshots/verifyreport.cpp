@@ -1,5 +1,6 @@
 #include "verifyreport.h"
 
+#include <core/model/jsontext.h>
 #include <core/model/timeformat.h>
 
 #include <QDateTime>
@@ -14,22 +15,16 @@ namespace EventScope {
 
 namespace {
 
-QByteArray compact(const QJsonValue& value)
-{
-    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
-}
-
 QByteArray pathsJson(const SnapshotCheck& check)
 {
     QByteArray text = "[";
     for (qsizetype i = 0; i < check.changes.size(); ++i) {
         const JsonChange& change = check.changes.at(i);
-        text += (i > 0 ? ",{\"path\":" : "{\"path\":") + compact(change.path.toString());
+        text += (i > 0 ? ",{\"path\":" : "{\"path\":") + compactJsonValue(change.path.toString());
         if (!change.oldValue.isUndefined())
-            text += ",\"snapshot\":" + compact(change.oldValue);
+            text += ",\"snapshot\":" + compactJsonValue(change.oldValue);
         if (!change.newValue.isUndefined())
-            text += ",\"replay\":" + compact(change.newValue);
+            text += ",\"replay\":" + compactJsonValue(change.newValue);
         text += '}';
     }
     return text + ']';
@@ -42,17 +37,18 @@ QString escaped(const QString& text)
 
 QString shown(const QJsonValue& value)
 {
-    return value.isUndefined() ? u"(none)"_s : QString::fromUtf8(compact(value));
+    return value.isUndefined() ? u"(none)"_s : QString::fromUtf8(compactJsonValue(value));
 }
 
 } // namespace
 
 QByteArray VerifyReport::checkLine(const SnapshotCheck& check)
 {
-    QByteArray line = "{\"stream\":" + compact(check.stream) + ",\"version\":" + QByteArray::number(check.version)
-        + ",\"status\":" + compact(SnapshotCheck::statusName(check.status)) + ",\"paths\":" + pathsJson(check);
+    QByteArray line = "{\"stream\":" + compactJsonValue(check.stream)
+        + ",\"version\":" + QByteArray::number(check.version)
+        + ",\"status\":" + compactJsonValue(SnapshotCheck::statusName(check.status)) + ",\"paths\":" + pathsJson(check);
     if (check.status == SnapshotCheck::Status::Error)
-        line += ",\"message\":" + compact(check.message);
+        line += ",\"message\":" + compactJsonValue(check.message);
     return line + "}\n";
 }
 
@@ -82,8 +78,8 @@ void VerifyReport::add(const SnapshotCheck& check)
 
 QByteArray VerifyReport::toJson() const
 {
-    QByteArray text = "{\"store\":" + compact(m_store)
-        + ",\"generated\":" + compact(QDateTime::currentDateTimeUtc().toString(Qt::ISODate)) + ",\"summary\":";
+    QByteArray text = "{\"store\":" + compactJsonValue(m_store)
+        + ",\"generated\":" + compactJsonValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate)) + ",\"summary\":";
     const QByteArray summary = summaryLine(m_summary);
     text += summary.mid(11, summary.size() - 13); // the object inside {"summary": ...}\n
     text += ",\"not_listed\":" + QByteArray::number(m_left) + ",\"snapshots\":[\n";

@@ -1,5 +1,7 @@
 #include "verifyresultsmodel.h"
 
+#include <core/model/jsontext.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -11,10 +13,7 @@ namespace {
 
 QString valueText(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return u"(none)"_s;
-    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(array.mid(1, array.size() - 2));
+    return value.isUndefined() ? u"(none)"_s : QString::fromUtf8(compactJsonValue(value));
 }
 
 QString detailOf(const SnapshotCheck& check)

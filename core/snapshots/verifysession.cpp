@@ -1,27 +1,10 @@
 #include "verifysession.h"
 
-#include <QCoreApplication>
-#include <QPointer>
+#include <core/jobs/mainthread.h>
 
 #include <thread>
 
 namespace EventScope {
-
-namespace {
-
-// Runs `call` on the application's thread, unless `guard` is gone by then.
-void post(const QPointer<QObject>& guard, std::function<void()> call)
-{
-    QMetaObject::invokeMethod(
-        QCoreApplication::instance(),
-        [guard, call = std::move(call)] {
-            if (guard)
-                call();
-        },
-        Qt::QueuedConnection);
-}
-
-} // namespace
 
 VerifySession::VerifySession(std::shared_ptr<StoreConnector> connector, QObject* parent)
     : QObject(parent)
@@ -47,7 +30,7 @@ void VerifySession::start(SnapshotProjections projections, SnapshotVerifier::Set
         settings.cancel = cancel.get();
         Result<std::unique_ptr<EventStore>> lister = connector->connect();
         if (!lister) {
-            post(guard, [this, error = lister.error()] {
+            postToMainThread(guard, [this, error = lister.error()] {
                 m_running = false;
                 emit failed(error);
             });
@@ -55,17 +38,17 @@ void VerifySession::start(SnapshotProjections projections, SnapshotVerifier::Set
         }
         const auto sink = [&](const QList<SnapshotCheck>& checks) {
             if (!cancel->load())
-                post(guard, [this, checks] { emit checksReady(checks); });
+                postToMainThread(guard, [this, checks] { emit checksReady(checks); });
         };
         const auto streams = [&](qint64 done) {
             if (!cancel->load())
-                post(guard, [this, done] { emit progress(done); });
+                postToMainThread(guard, [this, done] { emit progress(done); });
         };
         const Result<VerifySummary> summary = SnapshotVerifier::verifyAll(
             **lister, [connector] { return connector->connect(); }, projections, settings, sink, streams);
         if (cancel->load() && summary)
             return; // a newer run or the window's end: nobody waits for this one
-        post(guard, [this, summary] {
+        postToMainThread(guard, [this, summary] {
             m_running = false;
             if (summary)
                 emit finished(*summary);

@@ -2,8 +2,8 @@
 
 #include <core/dialects/mappedstore.h>
 #include <core/dialects/storeopener.h>
-#include <core/snapshots/snapshotverifier.h>
 #include <postgresserver.h>
+#include <verifylines.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -353,36 +353,14 @@ private slots:
     void verifyComparesAggregateDocuments()
     {
         const auto verify = [this](const QString& schema, const QString& category, const QString& script) {
-            auto store = open(schema);
-            SnapshotProjections projections;
-            projections.add(category, { script, category + u".js"_s });
-            SnapshotVerifier::Settings settings;
-            settings.category = category;
-            QStringList lines;
-            const auto summary = SnapshotVerifier::verifyAll(
-                *store,
+            return TestSupport::verifyLines(
                 [this, schema]() -> Result<std::unique_ptr<EventStore>> {
                     auto opened = open(schema);
                     if (!opened)
                         return StoreError { StoreError::Kind::Connection, u"cannot open"_s };
                     return opened;
                 },
-                projections, settings,
-                [&](const QList<SnapshotCheck>& checks) {
-                    for (const SnapshotCheck& check : checks) {
-                        QString line = u"%1 %2 %3"_s.arg(check.stream)
-                                           .arg(check.version)
-                                           .arg(SnapshotCheck::statusName(check.status));
-                        for (const JsonChange& change : check.changes)
-                            line += u" %1:%2->%3"_s.arg(change.path.toString())
-                                        .arg(change.oldValue.toInteger())
-                                        .arg(change.newValue.toInteger());
-                        if (!check.message.isEmpty())
-                            line += u" "_s + check.message;
-                        lines << line;
-                    }
-                });
-            return summary ? lines : QStringList { summary.error().message };
+                category, script);
         };
         QCOMPARE(verify(u"events"_s, u"order"_s, uR"(fromCategory('order').foreachStream().when({
                 $init: function () { return { status: 'new' }; },

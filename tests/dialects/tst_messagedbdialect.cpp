@@ -3,8 +3,8 @@
 #include <core/dialects/mappedstore.h>
 #include <core/dialects/messagedbstore.h>
 #include <core/dialects/storeopener.h>
-#include <core/snapshots/snapshotverifier.h>
 #include <postgresserver.h>
+#include <verifylines.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -286,39 +286,15 @@ private slots:
                            "'{\"entityData\": {\"balance\": 99}, \"entityVersion\": 2}');"_s,
                      u"mdbverify"_s),
             QString());
-        auto store = open(u"mdbverify"_s);
-        QVERIFY(store);
-        SnapshotProjections projections;
-        projections.add(u"account"_s,
-            { uR"(fromCategory('account').foreachStream().when({
+        const QStringList lines = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"mdbverify"_s)); },
+            u"account"_s, uR"(fromCategory('account').foreachStream().when({
                 $init: function () { return { balance: 0 }; },
                 Deposited: function (s, e) { s.balance += e.body.amount; },
-                Withdrawn: function (s, e) { s.balance -= e.body.amount; } }))"_s,
-                u"account.js"_s });
-        SnapshotVerifier::Settings settings;
-        settings.category = u"account"_s;
-        QStringList lines;
-        const auto summary = SnapshotVerifier::verifyAll(
-            *store, [this] { return openStore(m_server.uri(u"mdbverify"_s)); }, projections, settings,
-            [&](const QList<SnapshotCheck>& checks) {
-                for (const SnapshotCheck& check : checks) {
-                    QString line = u"%1 %2 %3"_s.arg(check.stream)
-                                       .arg(check.version)
-                                       .arg(SnapshotCheck::statusName(check.status));
-                    for (const JsonChange& change : check.changes)
-                        line += u" %1:%2->%3"_s.arg(change.path.toString())
-                                    .arg(change.oldValue.toInteger())
-                                    .arg(change.newValue.toInteger());
-                    lines << line;
-                }
-            });
-        QVERIFY2(summary, summary ? "" : qPrintable(summary.error().message));
-        QCOMPARE(lines,
-            (QStringList { u"account-1 1 match"_s, u"account-1 2 match"_s, u"account-1 2 drift balance:99->7"_s,
-                u"account-2 -1 error"_s }));
-        QCOMPARE(summary->snapshots, 4);
-        QCOMPARE(summary->drift, 1);
-        QCOMPARE(summary->error, 1);
+                Withdrawn: function (s, e) { s.balance -= e.body.amount; } }))"_s);
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines.mid(0, 3),
+            (QStringList { u"account-1 1 match"_s, u"account-1 2 match"_s, u"account-1 2 drift balance:99->7"_s }));
+        QVERIFY2(lines.at(3).startsWith(u"account-2 -1 error "_s), qPrintable(lines.at(3)));
     }
 
     void snapshotStreamsAreSnapshots()

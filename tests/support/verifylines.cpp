@@ -1,5 +1,6 @@
 #include "verifylines.h"
 
+#include <core/model/jsontext.h>
 #include <core/snapshots/snapshotverifier.h>
 
 #include <QJsonArray>
@@ -13,8 +14,7 @@ namespace {
 
 QString compact(const QJsonValue& value)
 {
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    return QString::fromUtf8(compactJsonValue(value));
 }
 
 } // namespace

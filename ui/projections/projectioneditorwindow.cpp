@@ -331,7 +331,7 @@ void ProjectionEditorWindow::openWorkspace(const QString& path)
             }
         openDefinition(open);
     } else
-        newDefinition(tr("deposits-per-account"));
+        newDefinition(tr("events-per-account"));
 }
 
 void ProjectionEditorWindow::reloadDefinitions(std::optional<qint64> select)
@@ -682,18 +682,24 @@ std::optional<ProjectionScope> ProjectionEditorWindow::scopeFromControls(QString
     return scope;
 }
 
-void ProjectionEditorWindow::run()
+std::optional<ProjectionScope> ProjectionEditorWindow::readyToRun()
 {
     if (!m_session) {
-        showMessage(tr("Open a store to run the definition over its history."), true);
-        return;
+        showMessage(tr("Open a store to run definitions over its history."), true);
+        return std::nullopt;
     }
     QString problem;
     const auto scope = scopeFromControls(&problem);
-    if (!scope) {
+    if (!scope)
         showMessage(problem, true);
+    return scope;
+}
+
+void ProjectionEditorWindow::run()
+{
+    const auto scope = readyToRun();
+    if (!scope)
         return;
-    }
     flushDraft();
     ProjectionRunRequest request;
     request.script = m_editor->text();
@@ -705,16 +711,9 @@ void ProjectionEditorWindow::run()
 
 void ProjectionEditorWindow::compare(std::optional<qint64> beforeRevision, std::optional<qint64> afterRevision)
 {
-    if (!m_session || !m_workspace || !m_definitionId) {
-        showMessage(tr("Open a store to compare runs over its history."), true);
+    const auto scope = readyToRun();
+    if (!scope || !m_workspace || !m_definitionId)
         return;
-    }
-    QString problem;
-    const auto scope = scopeFromControls(&problem);
-    if (!scope) {
-        showMessage(problem, true);
-        return;
-    }
     const auto definition = m_workspace->definition(*m_definitionId);
     if (!definition)
         return;

@@ -110,6 +110,8 @@ private:
     void onFailed(const StoreError& error);
     void onChecked(const std::optional<ProjectionFault>& fault, const ProjectionDefinition& definition);
     std::optional<ProjectionScope> scopeFromControls(QString* problem) const;
+    // The scope to run over, or nullopt after saying why nothing can run (no store, a bad range).
+    std::optional<ProjectionScope> readyToRun();
     void loadStoreWords();
     void followLinkedFile(const QString& path);
     QString currentName() const;

@@ -2,6 +2,7 @@
 
 #include <ui/inspect/jsontreeview.h>
 
+#include <core/model/jsontext.h>
 #include <core/models/projectioncomparisonmodel.h>
 #include <core/models/projectionresultsmodel.h>
 
@@ -41,10 +42,7 @@ QTableView* newTable(QWidget* parent)
 
 QString valueText(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return {};
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    return value.isUndefined() ? QString() : QString::fromUtf8(compactJsonValue(value));
 }
 
 } // namespace

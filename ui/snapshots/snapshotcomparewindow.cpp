@@ -3,6 +3,7 @@
 #include <ui/inspect/jsontreeview.h>
 
 #include <core/jobs/openstore.h>
+#include <core/model/jsontext.h>
 #include <core/models/jsontreemodel.h>
 #include <core/workspace/projectionchoices.h>
 
@@ -32,10 +33,7 @@ namespace {
 // A value as compact JSON; "—" when the side does not have it.
 QString shown(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return u"—"_s;
-    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(array.mid(1, array.size() - 2));
+    return value.isUndefined() ? u"—"_s : QString::fromUtf8(compactJsonValue(value));
 }
 
 } // namespace

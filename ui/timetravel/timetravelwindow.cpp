@@ -4,6 +4,7 @@
 
 #include <core/diff/jsonpath.h>
 #include <core/jobs/openstore.h>
+#include <core/model/jsontext.h>
 #include <core/models/jsontreemodel.h>
 #include <core/workspace/projectionchoices.h>
 #include <ui/inspect/jsontreeview.h>
@@ -39,15 +40,7 @@ namespace {
 
 QString compact(const QJsonValue& value)
 {
-    if (value.isUndefined())
-        return {};
-    if (value.isObject())
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    if (value.isArray())
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    // A scalar: wrap it so that QJsonDocument writes it, then unwrap.
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    return value.isUndefined() ? QString() : QString::fromUtf8(compactJsonValue(value));
 }
 
 QTableWidgetItem* item(const QString& text)
