@@ -389,7 +389,7 @@ Result<NativeStore::CategorySize> NativeStore::categorySize(const QString& categ
 // Builds the WHERE clause so that the database walks exactly one index in key order: the stream index
 // inside a stream, the type index for a type, the table itself (SQLite: rowid = position) otherwise.
 // On SQLite a unary '+' keeps the planner from picking another index for a column that only filters.
-Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter)
+Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter, bool streamsJoined)
 {
     WhereClause where;
     // A column that only filters, kept from the planner's index choice: SQLite's unary '+', PostgreSQL's no-op
@@ -421,8 +421,16 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
         // (a page of 256 walks about 256·N/C rows), or through its streams' index entries, sorted (about C
         // rows). The second wins when C² < 256·N: sparse categories do not walk the whole store.
         const bool small = double(size->events) * double(size->events) < 256.0 * double(size->totalEvents);
-        where.conditions.append(
-            (small ? u"e.stream_id IN (%1)"_s : unindexed(u"e.stream_id"_s, false) + u" IN (%1)"_s).arg(members));
+        if (!small && streamsJoined && isSqlite()) {
+            // Along the table, the stream row the page joins anyway answers the test: reading the account category
+            // of the 1 M demo store took SQLite 0.23 s this way against 0.45 s through the list of stream ids
+            // (a lookup per row in a temporary index built for every page).
+            where.conditions.append(u"(s.category = ? OR (s.category IS NULL AND CASE WHEN instr(s.name, '-') > 0"
+                                    " THEN substr(s.name, 1, instr(s.name, '-') - 1) ELSE s.name END = ?))"_s);
+        } else {
+            where.conditions.append(
+                (small ? u"e.stream_id IN (%1)"_s : unindexed(u"e.stream_id"_s, false) + u" IN (%1)"_s).arg(members));
+        }
         where.binds.append(filter.category);
         where.binds.append(filter.category);
         if (small && filter.stream.isEmpty() && isSqlite())
@@ -463,7 +471,7 @@ Result<NativeStore::WhereClause> NativeStore::whereFor(const EventFilter& filter
 
 Result<std::optional<SqlQuery>> NativeStore::readEventsQuery(const EventPageRequest& request)
 {
-    Result<WhereClause> where = whereFor(request.filter);
+    Result<WhereClause> where = whereFor(request.filter, true);
     if (!where)
         return where.error();
     if (where->matchesNothing || request.limit <= 0)
@@ -505,15 +513,15 @@ Result<EventPage> NativeStore::readPage(const EventPageRequest& request)
     }
     // A caller may ask for "everything" with a huge limit; reserve for a page, not for the limit.
     page.events.reserve(qMin(request.limit, 1000));
-    const Status status = forEachRow(connection(), **query, [&page](const SqlRows& row) {
+    const Status status = forEachRow(connection(), **query, [this, &page](const SqlRows& row) {
         Event& event = page.events.emplace_back();
         event.position = row.int64(0);
-        event.stream = row.text(1);
+        event.stream = m_streamNames.text(row, 1);
         // A NULL category is derived here rather than in SQL: a call back per row from SQLite into Qt cost a
         // fifth of the decode time.
-        event.category = row.isNull(2) ? defaultCategoryOf(event.stream) : row.text(2);
+        event.category = row.isNull(2) ? defaultCategoryOf(event.stream) : m_shortTexts.text(row, 2);
         event.version = row.int64(3);
-        event.type = row.text(4);
+        event.type = m_shortTexts.text(row, 4);
         event.timeMs = row.int64(5);
         event.id = eventIdText(row, 6, row.int64(9) != 0);
         event.data = row.bytes(7);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../store/textcache.h"
+
 #include "../store/eventstore.h"
 #include "dialect.h"
 
@@ -55,6 +57,10 @@ private:
     };
 
     bool isSqlite() const { return connection().flavour() == SqlFlavour::Sqlite; }
+
+    // Strings reused across rows (types and categories repeat; stream names recur).
+    TextCache m_streamNames { 16384 };
+    TextCache m_shortTexts { 256 };
     // A table name qualified by the store's schema.
     QString table(const char* name) const;
     QString categoryExpression() const;
@@ -62,7 +68,9 @@ private:
     // The SQL condition for "name matches the stream pattern", or nullopt when the backend reads the pattern
     // differently and the match is done here instead.
     std::optional<QString> patternCondition(const QString& pattern) const;
-    Result<WhereClause> whereFor(const EventFilter& filter);
+    // `streamsJoined`: the query joins the streams table as `s` (a page of events), so a large category can be
+    // tested on the joined row instead of through a list of stream ids.
+    Result<WhereClause> whereFor(const EventFilter& filter, bool streamsJoined = false);
     Result<std::optional<qint64>> streamIdOf(const QString& name);
     Result<std::optional<qint64>> positionAtTime(qint64 timeMs);
     Result<CategorySize> categorySize(const QString& category);

@@ -6,6 +6,15 @@
 
 namespace EventScope {
 
+// What a store says an event's data is, where it says so (a JSON column, a content-type flag). Most stores keep bytes
+// and do not say: then it is Unknown, and each view decides by looking (payload.h; the projection engine, see
+// docs/projections.md, "Which events a projection sees").
+enum class DataFormat : quint8 {
+    Unknown,
+    Json, // the store flags it as JSON: empty or broken data is an error in the store
+    Bytes, // the store flags it as not JSON
+};
+
 // One event as EventScope shows it, whatever store it came from.
 // Payloads stay the raw bytes the store holds; payload.h decides how to present them.
 struct Event
@@ -19,6 +28,7 @@ struct Event
     QString id;
     QByteArray data;
     QByteArray metadata;
+    DataFormat dataFormat = DataFormat::Unknown;
 };
 
 } // namespace EventScope

@@ -1,5 +1,7 @@
 #include "parallelprojectionrunner.h"
 
+#include "projectionpairrunner.h"
+
 #include <core/store/eventstore.h>
 
 #include <QHash>
@@ -17,26 +19,27 @@ namespace EventScope {
 
 namespace {
 
-// An event dealt to a worker: its place in the source, and whether the event delivered before it (over all workers)
-// was of another stream, so that its state is reloaded from text as the one-thread run would.
-struct Dealt
-{
-    qint64 index = 0;
-    bool reload = false;
+// How a definition's events are dealt to the workers.
+enum class Dealing {
+    ByStream, // foreachStream(): the stream is the partition
+    ByKey, // partitionBy(): the key its function gives, computed on the reader's thread
+    Whole, // one partition, or a shared state: every event to one worker
 };
 
-// The emitted events and log lines of one event, tagged with its place in the source.
-struct TaggedOutput
+// The events of one batch that one worker folds for one definition.
+struct LaneBatch
 {
-    qint64 index = 0;
-    QList<EmittedEvent> emitted;
-    QStringList log;
+    ProjectionEngine::Batch batch;
+    QList<qint64> index; // each event's place in the source
+    QStringList partition; // each event's partition (unused for Whole)
 };
 
-struct BatchOutcome
+// What a worker hands back for one definition and one batch.
+struct LaneOutcome
 {
-    QList<TaggedOutput> outputs;
     std::optional<ProjectionFault> fault;
+    QList<std::pair<qint64, EmittedEvent>> emitted;
+    QList<std::pair<qint64, QString>> log;
 };
 
 struct FinalPartition
@@ -45,13 +48,28 @@ struct FinalPartition
     ProjectionResults::Partition partition;
 };
 
-// One engine on its own thread, folding the batches it is dealt. The reader posts a batch, later waits for its
-// outcome, and at the end asks for the states; the engine is created, used and destroyed on the worker thread.
+struct LaneFinal
+{
+    QList<FinalPartition> partitions;
+    std::optional<QByteArray> sharedState;
+    bool hasSharedState = false;
+};
+
+struct LaneSpec
+{
+    QString script;
+    QString fileName;
+    Dealing dealing = Dealing::Whole;
+};
+
+// Engines (one per definition) on a thread of their own, folding the batches they are dealt. The reader posts a
+// batch, later waits for its outcome, and at the end asks for the states; the engines are created, used and
+// destroyed on the worker thread.
 class FoldWorker
 {
 public:
-    FoldWorker(const QString& script, const QString& fileName, const ProjectionEngine::Limits& limits)
-        : m_thread([this, script, fileName, limits] { loop(script, fileName, limits); })
+    FoldWorker(QList<LaneSpec> lanes, const ProjectionEngine::Limits& limits)
+        : m_thread([this, lanes = std::move(lanes), limits] { loop(lanes, limits); })
     { }
 
     ~FoldWorker()
@@ -67,27 +85,26 @@ public:
     FoldWorker(const FoldWorker&) = delete;
     FoldWorker& operator=(const FoldWorker&) = delete;
 
-    void post(QList<Event> events, QList<Dealt> dealt)
+    void post(std::vector<LaneBatch> batches)
     {
         {
             std::lock_guard lock(m_mutex);
-            m_events = std::move(events);
-            m_dealt = std::move(dealt);
+            m_batches = std::move(batches);
             m_hasBatch = true;
             m_batchDone = false;
         }
         m_wake.notify_all();
     }
 
-    BatchOutcome wait()
+    std::vector<LaneOutcome> wait()
     {
         std::unique_lock lock(m_mutex);
         m_done.wait(lock, [this] { return m_batchDone; });
-        return std::exchange(m_outcome, {});
+        return std::exchange(m_outcomes, {});
     }
 
-    // No more batches: the states of the partitions this engine folded, each with its first event's index.
-    QList<FinalPartition> finish()
+    // No more batches: per definition, the partitions this worker folded with their first event's place.
+    std::vector<LaneFinal> finish()
     {
         std::unique_lock lock(m_mutex);
         m_finish = true;
@@ -97,13 +114,25 @@ public:
     }
 
 private:
-    void loop(const QString& script, const QString& fileName, const ProjectionEngine::Limits& limits)
+    struct Lane
     {
-        ProjectionEngine engine(limits);
-        std::optional<ProjectionFault> compileFault = engine.compile(script, fileName);
+        std::unique_ptr<ProjectionEngine> engine;
+        std::optional<ProjectionFault> compileFault;
+        Dealing dealing = Dealing::Whole;
         QHash<QString, qint64> firstIndex;
-        QString lastDelivered; // the stream of the last event this engine folded
         bool faulted = false;
+    };
+
+    void loop(const QList<LaneSpec>& specs, const ProjectionEngine::Limits& limits)
+    {
+        std::vector<Lane> lanes;
+        for (const LaneSpec& spec : specs) {
+            Lane lane;
+            lane.engine = std::make_unique<ProjectionEngine>(limits);
+            lane.compileFault = lane.engine->compile(spec.script, spec.fileName);
+            lane.dealing = spec.dealing;
+            lanes.push_back(std::move(lane));
+        }
         for (;;) {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_hasBatch || m_finish || m_stop; });
@@ -111,86 +140,116 @@ private:
                 return;
             if (m_hasBatch) {
                 m_hasBatch = false;
-                const QList<Event> events = std::move(m_events);
-                const QList<Dealt> dealt = std::move(m_dealt);
+                std::vector<LaneBatch> batches = std::move(m_batches);
                 lock.unlock();
-                BatchOutcome outcome;
-                if (compileFault) {
-                    outcome.fault = compileFault; // the caller compiled it: only a broken machine gets here
-                    faulted = true;
-                }
-                for (qsizetype i = 0; i < events.size() && !faulted; ++i) {
-                    const Event& event = events.at(i);
-                    if (dealt.at(i).reload && event.stream == lastDelivered)
-                        engine.reloadStateBeforeNextEvent();
-                    const qint64 delivered = engine.eventsDelivered();
-                    if (auto fault = engine.process(event)) {
-                        outcome.fault = std::move(fault);
-                        faulted = true;
-                    } else if (engine.eventsDelivered() != delivered) {
-                        lastDelivered = event.stream;
-                        if (!firstIndex.contains(event.stream))
-                            firstIndex.insert(event.stream, dealt.at(i).index);
-                    }
-                    if (engine.hasOutput()) {
-                        TaggedOutput output { dealt.at(i).index, engine.takeEmitted(), engine.takeLog() };
-                        if (!output.emitted.isEmpty() || !output.log.isEmpty())
-                            outcome.outputs.append(std::move(output));
-                    }
-                }
+                std::vector<LaneOutcome> outcomes(lanes.size());
+                for (size_t l = 0; l < lanes.size() && l < batches.size(); ++l)
+                    fold(lanes[l], batches[l], outcomes[l]);
                 lock.lock();
-                m_outcome = std::move(outcome);
+                m_outcomes = std::move(outcomes);
                 m_batchDone = true;
                 m_done.notify_all();
                 continue;
             }
             lock.unlock();
-            QList<FinalPartition> final;
-            for (const QString& name : engine.partitions()) {
-                final.append({ firstIndex.value(name, std::numeric_limits<qint64>::max()),
-                    { name, engine.stateJson(name), engine.resultJson(name) } });
+            std::vector<LaneFinal> finals;
+            for (Lane& lane : lanes) {
+                LaneFinal final;
+                qint64 order = 0;
+                for (const QString& name : lane.engine->partitions()) {
+                    // A Whole definition has one engine: its own order is the order of first events.
+                    const qint64 first = lane.dealing == Dealing::Whole
+                        ? order++
+                        : lane.firstIndex.value(name, std::numeric_limits<qint64>::max());
+                    final.partitions.append(
+                        { first, { name, lane.engine->stateJson(name), lane.engine->resultJson(name) } });
+                }
+                if (lane.engine->definition().biState) {
+                    final.sharedState = lane.engine->sharedStateJson();
+                    final.hasSharedState = true;
+                }
+                finals.push_back(std::move(final));
             }
             lock.lock();
-            m_final = std::move(final);
+            m_final = std::move(finals);
             m_finished = true;
             m_done.notify_all();
             return;
         }
     }
 
+    static void fold(Lane& lane, LaneBatch& work, LaneOutcome& outcome)
+    {
+        if (work.batch.events.isEmpty() || lane.faulted)
+            return;
+        if (lane.compileFault) {
+            outcome.fault = lane.compileFault; // the caller compiled it: only a broken machine gets here
+            lane.faulted = true;
+            return;
+        }
+        const ProjectionEngine::BatchOutcome fed = lane.engine->processBatch(std::move(work.batch));
+        if (fed.fault) {
+            outcome.fault = fed.fault;
+            lane.faulted = true;
+        }
+        if (lane.dealing != Dealing::Whole) {
+            for (qsizetype i = 0; i < fed.delivered.size(); ++i) {
+                if (fed.delivered.testBit(i) && !lane.firstIndex.contains(work.partition.at(i)))
+                    lane.firstIndex.insert(work.partition.at(i), work.index.at(i));
+            }
+        }
+        if (lane.engine->hasOutput()) {
+            ProjectionEngine::TaggedOutput output = lane.engine->takeTaggedOutput();
+            const auto place
+                = [&work](qsizetype at) { return at >= 0 && at < work.index.size() ? work.index.at(at) : -1; };
+            for (auto& [at, event] : output.emitted)
+                outcome.emitted.append({ place(at), std::move(event) });
+            for (auto& [at, line] : output.log)
+                outcome.log.append({ place(at), std::move(line) });
+        }
+    }
+
     std::mutex m_mutex;
     std::condition_variable m_wake; // to the worker: a batch, finish or stop
     std::condition_variable m_done; // to the reader: a batch's outcome, or the final states
-    QList<Event> m_events;
-    QList<Dealt> m_dealt;
+    std::vector<LaneBatch> m_batches;
     bool m_hasBatch = false;
     bool m_batchDone = false;
     bool m_finish = false;
     bool m_finished = false;
     bool m_stop = false;
-    BatchOutcome m_outcome;
-    QList<FinalPartition> m_final;
+    std::vector<LaneOutcome> m_outcomes;
+    std::vector<LaneFinal> m_final;
     std::thread m_thread; // last: started once the members above exist
 };
 
-// Hands a batch's output to the sink in event order (each worker's is in order already; a stable sort merges them).
-void deliver(std::vector<BatchOutcome>& outcomes, const ParallelProjectionRunner::Sink& sink)
+// One definition on the reader's side: how its events are chosen and dealt.
+struct Lane
 {
-    QList<TaggedOutput> outputs;
-    for (BatchOutcome& outcome : outcomes)
-        outputs.append(std::move(outcome.outputs));
-    std::stable_sort(
-        outputs.begin(), outputs.end(), [](const TaggedOutput& a, const TaggedOutput& b) { return a.index < b.index; });
-    for (const TaggedOutput& output : std::as_const(outputs)) {
-        if (sink.emitted) {
-            for (const EmittedEvent& event : output.emitted)
-                sink.emitted(event);
-        }
-        if (sink.logged) {
-            for (const QString& line : output.log)
-                sink.logged(line);
-        }
-    }
+    ProjectionEngine* engine = nullptr;
+    QString script;
+    QString fileName;
+    const ParallelProjectionRunner::Sink* sink = nullptr;
+    ProjectionDefinition definition;
+    QSet<QString> handled;
+    Dealing dealing = Dealing::Whole;
+    int wholeWorker = 0;
+    bool selectsAll = true; // the reader's source is this definition's own
+    std::unique_ptr<ProjectionEngine> keyEngine; // partitionBy, run on the reader's thread
+    std::optional<QString> lastPartition; // of the last event that reached the script, over all workers
+    qint64 selected = 0;
+    bool faulted = false;
+    // The partitionBy output of the batch the workers hold, and of the one being read: it goes to the sink before
+    // the handlers' output of the same event. Only log lines: what partitionBy emits is dropped when it runs on the
+    // reader's thread (docs/projections.md, "Differences").
+    QList<std::pair<qint64, QString>> keyLog, nextKeyLog;
+};
+
+Dealing dealingOf(const ProjectionDefinition& definition)
+{
+    if (!ParallelProjectionRunner::canSplit(definition))
+        return Dealing::Whole;
+    return definition.partitionBy ? Dealing::ByKey : Dealing::ByStream;
 }
 
 Result<ProjectionResults> runOnOneThread(EventStore& store, ProjectionEngine& engine, const ProjectionScope& scope,
@@ -217,59 +276,96 @@ Result<ProjectionResults> runOnOneThread(EventStore& store, ProjectionEngine& en
     return ProjectionResults::of(engine, *outcome);
 }
 
-} // namespace
-
-bool ParallelProjectionRunner::canSplit(const ProjectionDefinition& definition)
+// Hands a batch's output to the sink in event order: each worker's is in order already, and a stable sort keeps the
+// partitionBy output (put first) before the handlers' output of the same event.
+void deliver(Lane& lane, std::vector<LaneOutcome*>& outcomes)
 {
-    return definition.foreachStream && !definition.biState;
+    const ParallelProjectionRunner::Sink* sink = lane.sink;
+    if (!sink || (!sink->emitted && !sink->logged))
+        return;
+    QList<std::pair<qint64, EmittedEvent>> emitted;
+    QList<std::pair<qint64, QString>> log = std::exchange(lane.keyLog, {});
+    for (LaneOutcome* outcome : outcomes) {
+        emitted.append(std::move(outcome->emitted));
+        log.append(std::move(outcome->log));
+    }
+    const auto byPlace = [](const auto& a, const auto& b) { return a.first < b.first; };
+    std::stable_sort(emitted.begin(), emitted.end(), byPlace);
+    std::stable_sort(log.begin(), log.end(), byPlace);
+    // Emitted events and log lines interleave in event order.
+    qsizetype e = 0, l = 0;
+    while (e < emitted.size() || l < log.size()) {
+        if (l >= log.size() || (e < emitted.size() && emitted.at(e).first <= log.at(l).first)) {
+            if (sink->emitted)
+                sink->emitted(emitted.at(e).second);
+            ++e;
+        } else {
+            if (sink->logged)
+                sink->logged(log.at(l).second);
+            ++l;
+        }
+    }
 }
 
-Result<ProjectionResults> ParallelProjectionRunner::run(EventStore& store, ProjectionEngine& engine,
-    const QString& script, const QString& fileName, const ProjectionScope& scope, const Settings& settings,
-    const Sink& sink)
+struct ParallelOutcome
 {
-    const int threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
-    if (threads <= 1 || !canSplit(engine.definition()))
-        return runOnOneThread(store, engine, scope, settings, sink);
+    QList<ProjectionResults> results;
+    qint64 eventsRead = 0;
+    bool cancelled = false;
+    int threads = 1;
+    QList<bool> faulted; // per lane: start again on one thread
+};
 
+// The parallel pass over the union of the lanes' sources.
+Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes, const ProjectionDefinition& source,
+    const ProjectionScope& scope, const ParallelProjectionRunner::Settings& settings, int threads,
+    const std::function<bool(qint64)>& progress)
+{
     ProjectionEngine::Limits limits = settings.limits;
-    limits.stateBytes = std::max<qint64>(1, limits.stateBytes / threads); // over it: a fault, and a rerun below
+    limits.stateBytes = std::max<qint64>(1, limits.stateBytes / threads); // over it: a fault, and a rerun
+    QList<LaneSpec> specs;
+    for (Lane& lane : lanes)
+        specs.append({ lane.script, lane.fileName, lane.dealing });
     std::vector<std::unique_ptr<FoldWorker>> workers;
     for (int i = 0; i < threads; ++i)
-        workers.push_back(std::make_unique<FoldWorker>(script, fileName, limits));
+        workers.push_back(std::make_unique<FoldWorker>(specs, limits));
 
-    ProjectionEventReader reader(store, engine.definition(), scope);
-    ProjectionResults results;
-    results.definition = engine.definition();
-    results.threads = threads;
-    const ProjectionDefinition& definition = engine.definition();
-    const QSet<QString> handledTypes(definition.handledEventTypes.cbegin(), definition.handledEventTypes.cend());
-    QString lastDelivered; // the stream of the last event dealt that its engine will fold
-    qint64 read = 0; // events dealt
+    ProjectionEventReader reader(store, source, scope);
+    ParallelOutcome outcome;
+    outcome.threads = threads;
+    qint64 read = 0; // events read from the source
     qint64 folded = 0; // events whose batch came back
-    qint64 inFlight = 0; // events in the batch the workers hold
+    qint64 inFlight = 0;
     bool ended = false;
-    bool faulted = false;
-    const auto collect = [&]() {
-        std::vector<BatchOutcome> outcomes;
+    const auto collect = [&] {
+        std::vector<std::vector<LaneOutcome>> all;
         for (auto& worker : workers)
-            outcomes.push_back(worker->wait());
-        for (const BatchOutcome& outcome : outcomes)
-            faulted = faulted || outcome.fault.has_value();
-        if (!faulted)
-            deliver(outcomes, sink);
+            all.push_back(worker->wait());
+        for (size_t l = 0; l < lanes.size(); ++l) {
+            std::vector<LaneOutcome*> outcomes;
+            for (auto& perWorker : all) {
+                if (l < perWorker.size()) {
+                    lanes[l].faulted = lanes[l].faulted || perWorker[l].fault.has_value();
+                    outcomes.push_back(&perWorker[l]);
+                }
+            }
+            if (!lanes[l].faulted)
+                deliver(lanes[l], outcomes);
+        }
         folded += std::exchange(inFlight, 0);
     };
+    const auto allFaulted
+        = [&] { return std::all_of(lanes.begin(), lanes.end(), [](const Lane& lane) { return lane.faulted; }); };
+
     while (!ended) {
         if (settings.cancel && settings.cancel->load(std::memory_order_relaxed)) {
-            results.outcome.cancelled = true;
+            outcome.cancelled = true;
             break;
         }
-        QList<QList<Event>> events(threads);
-        QList<QList<Dealt>> dealtTo(threads);
-        qint64 dealt = 0;
-        while (dealt < kBatchEvents) {
-            if (settings.limitEvents > 0 && read >= settings.limitEvents) {
+        QList<Event> events;
+        events.reserve(ParallelProjectionRunner::kBatchEvents);
+        while (events.size() < ParallelProjectionRunner::kBatchEvents) {
+            if (settings.limitEvents > 0 && read + events.size() >= settings.limitEvents) {
                 ended = true;
                 break;
             }
@@ -283,55 +379,235 @@ Result<ProjectionResults> ParallelProjectionRunner::run(EventStore& store, Proje
                 ended = true;
                 break;
             }
-            const QString& stream = (*next)->stream;
-            const int worker = int(qHash(stream) % uint(threads));
-            bool reload = false;
-            if (definition.allEvents || handledTypes.contains((*next)->type)) { // delivered: the filter in process()
-                reload = stream != lastDelivered;
-                lastDelivered = stream;
+            events.append(std::move(**next));
+        }
+        const qint64 first = read;
+        read += events.size();
+
+        std::vector<std::vector<LaneBatch>> dealt(threads, std::vector<LaneBatch>(lanes.size()));
+        for (size_t l = 0; l < lanes.size(); ++l) {
+            Lane& lane = lanes[l];
+            if (lane.faulted)
+                continue;
+            // The events that reach the script; their places in the batch.
+            QList<Event> reaching;
+            QList<qint64> places;
+            for (qsizetype i = 0; i < events.size(); ++i) {
+                const Event& event = events.at(i);
+                if (!lane.selectsAll && !ProjectionEventReader::selects(lane.definition, scope, event))
+                    continue;
+                ++lane.selected;
+                if ((!lane.definition.allEvents && !lane.handled.contains(event.type))
+                    || !ProjectionEngine::passesValidation(event))
+                    continue;
+                reaching.append(event);
+                places.append(first + i);
             }
-            dealtTo[worker].append({ read++, reload });
-            events[worker].append(std::move(**next));
-            ++dealt;
+            QList<std::optional<QString>> keys;
+            if (lane.dealing == Dealing::ByKey) {
+                ProjectionEngine::Keys computed = lane.keyEngine->partitionKeysOf(reaching);
+                if (lane.keyEngine->hasOutput()) {
+                    ProjectionEngine::TaggedOutput output = lane.keyEngine->takeTaggedOutput();
+                    for (auto& [at, line] : output.log)
+                        lane.nextKeyLog.append({ at >= 0 && at < places.size() ? places.at(at) : -1, std::move(line) });
+                }
+                if (computed.fault) {
+                    lane.faulted = true;
+                    continue;
+                }
+                keys = std::move(computed.keys);
+            }
+            for (qsizetype i = 0; i < reaching.size(); ++i) {
+                QString partition;
+                if (lane.dealing == Dealing::ByStream)
+                    partition = reaching.at(i).stream;
+                else if (lane.dealing == Dealing::ByKey) {
+                    if (!keys.at(i))
+                        continue; // partitionBy skipped it
+                    partition = *keys.at(i);
+                }
+                const bool reload = !lane.lastPartition || *lane.lastPartition != partition;
+                lane.lastPartition = partition;
+                const int worker
+                    = lane.dealing == Dealing::Whole ? lane.wholeWorker : int(qHash(partition) % uint(threads));
+                LaneBatch& batch = dealt[worker][l];
+                batch.batch.events.append(reaching.at(i));
+                const qsizetype at = batch.batch.events.size() - 1;
+                batch.batch.reloadBefore.resize(at + 1);
+                batch.batch.reloadBefore.setBit(at, reload);
+                if (lane.dealing == Dealing::ByKey)
+                    batch.batch.partitionKeys.append(partition);
+                batch.index.append(places.at(i));
+                batch.partition.append(partition);
+            }
         }
         // The workers folded the previous batch while this one was read.
         if (inFlight > 0) {
             collect();
-            if (faulted)
+            if (allFaulted())
                 break;
-            if (sink.progress && !sink.progress(folded)) {
-                results.outcome.cancelled = true;
+            if (progress && !progress(folded)) {
+                outcome.cancelled = true;
                 break;
             }
         }
-        if (dealt > 0) {
+        if (!events.isEmpty()) {
             for (int i = 0; i < threads; ++i)
-                workers[i]->post(std::move(events[i]), std::move(dealtTo[i]));
-            inFlight = dealt;
+                workers[i]->post(std::move(dealt[i]));
+            inFlight = events.size();
+            for (Lane& lane : lanes) {
+                lane.keyLog = std::exchange(lane.nextKeyLog, {});
+            }
         }
     }
     if (inFlight > 0)
         collect();
-    if (faulted) {
+
+    std::vector<std::vector<LaneFinal>> finals;
+    for (auto& worker : workers)
+        finals.push_back(worker->finish());
+    workers.clear();
+    for (size_t l = 0; l < lanes.size(); ++l) {
+        ProjectionResults results;
+        results.definition = lanes[l].definition;
+        results.threads = threads;
+        QList<FinalPartition> partitions;
+        for (auto& perWorker : finals) {
+            if (l < perWorker.size())
+                partitions.append(std::move(perWorker[l].partitions));
+        }
+        // A shared state lives on the one worker that folded the whole definition.
+        if (lanes[l].dealing == Dealing::Whole && size_t(lanes[l].wholeWorker) < finals.size()
+            && l < finals[lanes[l].wholeWorker].size() && finals[lanes[l].wholeWorker][l].hasSharedState)
+            results.sharedState = finals[lanes[l].wholeWorker][l].sharedState;
+        std::stable_sort(partitions.begin(), partitions.end(),
+            [](const FinalPartition& a, const FinalPartition& b) { return a.firstIndex < b.firstIndex; });
+        for (FinalPartition& partition : partitions)
+            results.partitions.append(std::move(partition.partition));
+        results.outcome.eventsRead = lanes[l].selectsAll ? folded : lanes[l].selected;
+        results.outcome.cancelled = outcome.cancelled;
+        outcome.results.append(std::move(results));
+        outcome.faulted.append(lanes[l].faulted);
+    }
+    outcome.eventsRead = folded;
+    return outcome;
+}
+
+void prepare(Lane& lane, const ProjectionEngine::Limits& limits)
+{
+    lane.definition = lane.engine->definition();
+    lane.handled = QSet<QString>(lane.definition.handledEventTypes.cbegin(), lane.definition.handledEventTypes.cend());
+    lane.dealing = dealingOf(lane.definition);
+    if (lane.dealing == Dealing::ByKey) {
+        lane.keyEngine = std::make_unique<ProjectionEngine>(limits);
+        if (lane.keyEngine->compile(lane.script, lane.fileName))
+            lane.faulted = true; // the caller compiled it: only a broken machine gets here
+    }
+}
+
+} // namespace
+
+bool ParallelProjectionRunner::canSplit(const ProjectionDefinition& definition)
+{
+    return (definition.foreachStream || definition.partitionBy) && !definition.biState;
+}
+
+Result<ProjectionResults> ParallelProjectionRunner::run(EventStore& store, ProjectionEngine& engine,
+    const QString& script, const QString& fileName, const ProjectionScope& scope, const Settings& settings,
+    const Sink& sink)
+{
+    const int threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
+    if (threads <= 1 || !canSplit(engine.definition()))
+        return runOnOneThread(store, engine, scope, settings, sink);
+
+    std::vector<Lane> lanes(1);
+    Lane& lane = lanes.front();
+    lane.engine = &engine;
+    lane.script = script;
+    lane.fileName = fileName;
+    lane.sink = &sink;
+    prepare(lane, settings.limits);
+    const auto progress = [&sink](qint64 read) { return !sink.progress || sink.progress(read); };
+    Result<ParallelOutcome> outcome
+        = runParallel(store, lanes, engine.definition(), scope, settings, threads, progress);
+    if (!outcome)
+        return outcome.error();
+    if (outcome->faulted.constFirst()) {
         // Other engines may have gone past the faulting event: start again on one thread for the server's outcome.
-        workers.clear();
         if (sink.restart)
             sink.restart();
         engine.resetState();
         return runOnOneThread(store, engine, scope, settings, sink);
     }
-
-    QList<FinalPartition> partitions;
-    for (auto& worker : workers)
-        partitions.append(worker->finish());
-    std::stable_sort(partitions.begin(), partitions.end(),
-        [](const FinalPartition& a, const FinalPartition& b) { return a.firstIndex < b.firstIndex; });
-    for (FinalPartition& partition : partitions)
-        results.partitions.append(std::move(partition.partition));
-    results.outcome.eventsRead = folded;
+    ProjectionResults results = std::move(outcome->results.first());
     if (sink.progress)
-        sink.progress(folded);
+        sink.progress(results.outcome.eventsRead);
     return results;
+}
+
+Result<ParallelProjectionRunner::Together> ParallelProjectionRunner::runTogether(EventStore& store,
+    const QList<Definition>& definitions, const ProjectionScope& scope, const Settings& settings,
+    const std::function<bool(qint64)>& progress)
+{
+    const int threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
+    ProjectionDefinition source;
+    for (qsizetype i = 0; i < definitions.size(); ++i)
+        source = i == 0 ? definitions.at(i).engine->definition()
+                        : ProjectionPairRunner::unionSource(source, definitions.at(i).engine->definition());
+    const bool anySplits = std::any_of(definitions.cbegin(), definitions.cend(),
+        [](const Definition& definition) { return canSplit(definition.engine->definition()); });
+    const auto sequential = [&](const QList<int>& which) -> Result<Together> {
+        QList<ProjectionEngine*> engines;
+        for (const int i : which)
+            engines.append(definitions.at(i).engine);
+        ProjectionPairRunner::Settings pair;
+        pair.limitEvents = settings.limitEvents;
+        pair.cancel = settings.cancel;
+        pair.progress = progress;
+        Result<ProjectionPairRunner::Many> ran = ProjectionPairRunner::runMany(store, engines, scope, pair);
+        if (!ran)
+            return ran.error();
+        return Together { std::move(ran->results), ran->eventsRead };
+    };
+    QList<int> all;
+    for (qsizetype i = 0; i < definitions.size(); ++i)
+        all.append(int(i));
+    if (threads <= 1 || !anySplits)
+        return sequential(all);
+
+    std::vector<Lane> lanes(definitions.size());
+    for (qsizetype i = 0; i < definitions.size(); ++i) {
+        Lane& lane = lanes[i];
+        lane.engine = definitions.at(i).engine;
+        lane.script = definitions.at(i).script;
+        lane.fileName = definitions.at(i).fileName;
+        lane.wholeWorker = int(i % threads);
+        prepare(lane, settings.limits);
+        const ProjectionDefinition& own = lane.definition;
+        // A scope replaces every source; otherwise a definition reading less than the union picks its events.
+        lane.selectsAll = !scope.stream.isEmpty() || !scope.category.isEmpty()
+            || (own.source == source.source && own.streams == source.streams && own.categories == source.categories);
+    }
+    Result<ParallelOutcome> outcome = runParallel(store, lanes, source, scope, settings, threads, progress);
+    if (!outcome)
+        return outcome.error();
+    Together together { std::move(outcome->results), outcome->eventsRead };
+    QList<int> rerun;
+    for (qsizetype i = 0; i < qsizetype(lanes.size()); ++i) {
+        if (outcome->faulted.at(i)) {
+            definitions.at(i).engine->resetState();
+            rerun.append(int(i));
+        }
+    }
+    if (!rerun.isEmpty()) {
+        // A definition that faulted folds again alone, on one thread, for the server's outcome.
+        Result<Together> again = sequential(rerun);
+        if (!again)
+            return again.error();
+        for (qsizetype r = 0; r < rerun.size(); ++r)
+            together.results[rerun.at(r)] = std::move(again->results[r]);
+    }
+    return together;
 }
 
 } // namespace EventScope

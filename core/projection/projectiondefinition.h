@@ -35,6 +35,33 @@ struct ProjectionDefinition
     QString resultStreamName;
     QStringList handledEventTypes; // empty with allEvents
     bool allEvents = true; // every event reaches the script, not only handledEventTypes
+    bool partitionBy = false; // partitions chosen by partitionBy(), known only once it ran
+
+    // Where the script's functions are written, so that a user can see which code applied an event.
+    struct Function
+    {
+        QString name; // the event type, "$any", "apply" (a reducer), "$init", "$created", "partitionBy", ...
+        int line = 0; // 1-based; 0: unknown
+        int column = 0; // 1-based; 0: unknown
+    };
+    QString fileName;
+    QList<Function> handlers; // the typed handlers in declaration order, then $any (or a reducer's apply)
+    QList<Function> otherFunctions; // $init, $initShared, $created, partitionBy, when the script has them
+
+    // The handler an event of this type reaches: its typed handler, else $any (or a reducer's apply). nullptr when
+    // the event is not delivered (a type the projection does not handle), or when no handler applies it (then its
+    // body becomes the state).
+    const Function* handlerFor(const QString& eventType) const
+    {
+        const Function* any = nullptr;
+        for (const Function& handler : handlers) {
+            if (handler.name == eventType && handledEventTypes.contains(eventType))
+                return &handler;
+            if (!handledEventTypes.contains(handler.name))
+                any = &handler;
+        }
+        return allEvents ? any : nullptr;
+    }
 };
 
 } // namespace EventScope

@@ -3,6 +3,9 @@
 #include "projectionengine.h"
 #include "projectionrunner.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace EventScope {
 
 namespace {
@@ -40,63 +43,100 @@ ProjectionDefinition ProjectionPairRunner::unionSource(const ProjectionDefinitio
 Result<ProjectionPairRunner::Results> ProjectionPairRunner::run(EventStore& store, ProjectionEngine& first,
     ProjectionEngine& second, const ProjectionScope& scope, const Settings& settings)
 {
-    const ProjectionDefinition source = unionSource(first.definition(), second.definition());
-    const bool shared = scope.stream.isEmpty() && scope.category.isEmpty()
-        ? sameSource(first.definition(), second.definition())
-        : true; // a scope replaces both sources
+    Result<Many> many = runMany(store, { &first, &second }, scope, settings);
+    if (!many)
+        return many.error();
+    return Results { std::move(many->results[0]), std::move(many->results[1]), many->eventsRead };
+}
+
+Result<ProjectionPairRunner::Many> ProjectionPairRunner::runMany(
+    EventStore& store, const QList<ProjectionEngine*>& engines, const ProjectionScope& scope, const Settings& settings)
+{
+    ProjectionDefinition source;
+    bool allSame = true;
+    for (qsizetype i = 0; i < engines.size(); ++i) {
+        const ProjectionDefinition& definition = engines.at(i)->definition();
+        allSame = allSame && (i == 0 || sameSource(definition, engines.at(0)->definition()));
+        source = i == 0 ? definition : unionSource(source, definition);
+    }
+    // A scope replaces every source.
+    const bool shared = scope.stream.isEmpty() && scope.category.isEmpty() ? allSame : true;
     ProjectionEventReader reader(store, source, scope);
 
     struct Side
     {
-        ProjectionEngine& engine;
+        ProjectionEngine* engine;
         ProjectionRunOutcome outcome;
         bool stopped = false;
     };
-    Side sides[] = { { first, {} }, { second, {} } };
+    std::vector<Side> sides;
+    for (ProjectionEngine* engine : engines)
+        sides.push_back({ engine, {} });
     qint64 read = 0;
     bool cancelled = false;
-    while (settings.limitEvents <= 0 || read < settings.limitEvents) {
+    bool ended = false;
+    const auto drop = [&sides] {
+        for (Side& side : sides) {
+            if (side.engine->hasOutput())
+                side.engine->takeTaggedOutput();
+        }
+    };
+    while (!ended) {
         if (settings.cancel && settings.cancel->load(std::memory_order_relaxed)) {
             cancelled = true;
             break;
         }
-        if (sides[0].stopped && sides[1].stopped)
+        if (std::all_of(sides.begin(), sides.end(), [](const Side& side) { return side.stopped; }))
             break;
-        Result<std::optional<Event>> next = reader.next();
-        if (!next)
-            return next.error();
-        if (!next->has_value())
-            break;
-        const Event& event = **next;
-        ++read;
-        for (Side& side : sides) {
-            if (side.stopped || (!shared && !ProjectionEventReader::selects(side.engine.definition(), scope, event)))
-                continue;
-            if (auto fault = side.engine.process(event)) {
-                side.outcome.fault = std::move(fault);
-                side.stopped = true;
-                continue;
-            }
-            ++side.outcome.eventsRead;
-        }
-        if (read % ProjectionRunner::kDrainInterval == 0) {
-            for (Side& side : sides) {
-                side.engine.takeEmitted();
-                side.engine.takeLog();
-            }
-            if (settings.progress && !settings.progress(read)) {
-                cancelled = true;
+        QList<Event> events;
+        while (events.size() < ProjectionRunner::kDrainInterval) {
+            if (settings.limitEvents > 0 && read + events.size() >= settings.limitEvents) {
+                ended = true;
                 break;
             }
+            Result<std::optional<Event>> next = reader.next();
+            if (!next)
+                return next.error();
+            if (!next->has_value()) {
+                ended = true;
+                break;
+            }
+            events.append(std::move(**next));
+        }
+        read += events.size();
+        for (Side& side : sides) {
+            if (side.stopped)
+                continue;
+            ProjectionEngine::Batch batch;
+            if (shared) {
+                batch.events = events;
+            } else {
+                for (const Event& event : std::as_const(events)) {
+                    if (ProjectionEventReader::selects(side.engine->definition(), scope, event))
+                        batch.events.append(event);
+                }
+            }
+            const ProjectionEngine::BatchOutcome fed = side.engine->processBatch(std::move(batch));
+            side.outcome.eventsRead += fed.processed;
+            if (fed.fault) {
+                side.outcome.fault = fed.fault;
+                side.stopped = true;
+            }
+        }
+        drop();
+        if (events.size() == ProjectionRunner::kDrainInterval && settings.progress && !settings.progress(read)) {
+            cancelled = true;
+            break;
         }
     }
+    drop();
+    Many many;
+    many.eventsRead = read;
     for (Side& side : sides) {
-        side.engine.takeEmitted();
-        side.engine.takeLog();
         side.outcome.cancelled = cancelled;
+        many.results.append(ProjectionResults::of(*side.engine, side.outcome));
     }
-    return Results { ProjectionResults::of(first, sides[0].outcome), ProjectionResults::of(second, sides[1].outcome),
-        read };
+    return many;
 }
 
 } // namespace EventScope

@@ -13,11 +13,12 @@ namespace EventScope {
 class EventStore;
 class ProjectionEngine;
 
-// Runs two compiled projections over the same history with one read of the events: the result diff between two
-// revisions of a definition, or the editor's text against the saved one. When both declare the same source, one
-// reader serves both; otherwise the reader covers the union of the two sources and each engine gets the events
-// its own source selects, in log order either way. Emitted events and log lines are dropped as they come (only the
-// states are compared), so memory stays flat. One thread: the engines belong to the caller's.
+// Runs compiled projections over the same history with one read of the events, on the caller's thread: the result
+// diff between two revisions of a definition, or the editor's text against the saved one. When all declare the same
+// source, one reader serves them; otherwise the reader covers the union of their sources and each engine gets the
+// events its own source selects, in log order either way. Emitted events and log lines are dropped as they come
+// (only the states are compared), so memory stays flat. ParallelProjectionRunner::runTogether does the same on every
+// core, and comes back here for one thread.
 class ProjectionPairRunner
 {
 public:
@@ -39,6 +40,14 @@ public:
     // Both results carry their own outcome; a fault of one stops feeding it, and the other runs on to the end.
     // The error is the store's (it could not be read).
     static Result<Results> run(EventStore& store, ProjectionEngine& first, ProjectionEngine& second,
+        const ProjectionScope& scope, const Settings& settings);
+
+    struct Many
+    {
+        QList<ProjectionResults> results; // in the order of the engines
+        qint64 eventsRead = 0;
+    };
+    static Result<Many> runMany(EventStore& store, const QList<ProjectionEngine*>& engines,
         const ProjectionScope& scope, const Settings& settings);
 
     // The source a reader needs to serve both definitions (exposed for tests).

@@ -1,11 +1,37 @@
 // The EventStoreDB / KurrentDB projection language, as the server's Jint runtime (V1 engine, 26.1.1+) runs it.
-// ProjectionEngine evaluates this file once per QJSEngine; it evaluates to a function that installs the
-// declaration globals and returns the runtime's API to C++. Everything the user's script could replace
-// (JSON, Object, Array, ...) is captured here first, so a script cannot change how states are stored.
-// docs/projections.md and ../shared/reference/projection-language.md explain each rule; section numbers
-// below refer to the latter.
-(function (global, allowConsole) {
+// ProjectionEngine runs this file once per V8 isolate; it evaluates to a function that installs the declaration
+// globals and returns the runtime's API to C++. Everything the user's script could replace (JSON, Object, Array, ...)
+// is captured here first, so a script cannot change how states are stored.
+// docs/projections.md and ../shared/reference/projection-language.md explain each rule; section numbers below refer
+// to the latter.
+//
+// `natives` comes from C++: allowConsole; `control`, an Int32Array C++ reads while a call runs (kProgress: the index
+// of the event being processed, for the watchdog; kCreatedPhase: non-zero while $created runs; kRunning: which of the
+// script's functions runs, for a time-out's line; kOutput: whether emitted events or log lines wait);
+// `eventPrototype`, the prototype of the event objects C++ makes; `isScriptFunction(f)`; `setPartition(event, key)`.
+(function (global, natives) {
     "use strict";
+
+    var kProgress = 0;
+    var kCreatedPhase = 1;
+    var kRunning = 2;
+    var kOutput = 3;
+    // control[kOutput] bits: what waits to be taken, so that C++ calls takeEmits and takeLog only then.
+    var kEmitsWaiting = 1;
+    var kLogWaiting = 2;
+    // kRunning values besides a typed handler's index (C++ maps them to the function's line).
+    var kRunsNothing = -1;
+    var kRunsAny = -10;
+    var kRunsInit = -11;
+    var kRunsInitShared = -12;
+    var kRunsCreated = -13;
+    var kRunsPartitionBy = -14;
+    var kRunsResultChain = -15;
+    var kRunsPredicate = -20;
+    var control = natives.control;
+    var eventPrototype = natives.eventPrototype;
+    var setEventPartition = natives.setPartition;
+    var allowConsole = natives.allowConsole;
 
     var StringType = String;
     var stringify = JSON.stringify;
@@ -27,10 +53,16 @@
     var ErrorType = Error;
     var TypeErrorType = TypeError;
     var MapType = Map;
+    // Methods called as functions of their receiver, so that a script replacing Map.prototype.get or
+    // Function.prototype.call cannot reach into the runtime (the primordials pattern of node's own internals).
+    var uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
+    var mapGet = uncurryThis(Map.prototype.get);
+    var mapSet = uncurryThis(Map.prototype.set);
+    var mapHas = uncurryThis(Map.prototype.has);
     var stringTrim = String.prototype.trim;
     var stringToLowerCase = String.prototype.toLowerCase;
     var stringIndexOf = String.prototype.indexOf;
-    var arrayPush = Array.prototype.push;
+    var push = uncurryThis(Array.prototype.push);
     var arrayJoin = Array.prototype.join;
     var kMaxDepth = 64;
 
@@ -80,6 +112,12 @@
             }
             text += "]";
         } else {
+            if (getPrototype(value) === eventPrototype) {
+                // An event stored in a state is written whole, the four fields made on first read included (section 7).
+                void value.body;
+                void value.metadata;
+                void value.linkMetadata;
+            }
             if (ownSymbols(value).length > 0)
                 fault("The state cannot be serialized: it has a symbol key");
             var names = ownNames(value);
@@ -104,9 +142,9 @@
     // Whether JSON.stringify writes exactly what serializeValue would: plain objects and arrays (their
     // standard prototypes, no toJSON, every own property enumerable, no symbol keys) holding strings,
     // numbers, booleans, null and undefined, no deeper than the limit (which also bounds a cycle's walk).
-    // QV4 needs ~7 us to read the descriptors of a 7-key object and ~7 us to stringify it: this check
-    // (~2 us) lets most states skip the descriptors. Its blind spot: an enumerable getter written in an
-    // object literal is read instead of refused (docs/projections.md, "Differences").
+    // Reading the descriptors of every property costs more than the stringify itself: this check lets most states
+    // skip them. Its blind spot: an enumerable getter written in an object literal is read instead of refused
+    // (docs/projections.md, "Differences").
     function isPlain(value, depth) {
         var type = typeof value;
         if (type !== "object")
@@ -152,13 +190,9 @@
         return text === undefined ? null : text;
     }
 
-    // QV4 prints every function as "[native code]", so only bound functions can be told apart (by their
-    // name); built-in functions passed as handlers are accepted (docs/projections.md, "Differences").
+    // Only functions written in the script count as handlers: bound functions and built-ins are ignored (section 5).
     function isScriptFunction(value) {
-        if (typeof value !== "function")
-            return false;
-        var name = value.name;
-        return typeof name !== "string" || (name !== "__bound function__" && applyFunction(stringIndexOf, name, ["bound "]) !== 0);
+        return typeof value === "function" && natives.isScriptFunction(value);
     }
 
     // ---- what the script declares (sections 2, 3, 5, 8, 11) ----
@@ -211,7 +245,7 @@
                 definition.bothFilters = true;
             definition.allEvents = true;
         } else {
-            definition.handlers.set(key, handler);
+            mapSet(definition.handlers, key, handler);
             // A typed key switches the source back to "these types" (the $any caveat in section 5).
             definition.allEvents = false;
             definition.typedFilter = true;
@@ -245,13 +279,13 @@
     chainMethods.transformBy = function (by) {
         definition.outputState = true;
         definition.definesStateTransform = true;
-        arrayPush.call(definition.chain, { transform: by });
+        push(definition.chain, { transform: by });
         return offer(["transformBy", "filterBy", "outputState", "outputTo"]);
     };
     chainMethods.filterBy = function (by) {
         definition.outputState = true;
         definition.definesStateTransform = true;
-        arrayPush.call(definition.chain, { filter: by });
+        push(definition.chain, { filter: by });
         return offer(["transformBy", "filterBy", "outputState", "outputTo"]);
     };
     chainMethods.outputTo = function (resultStream, partitionPattern) {
@@ -269,9 +303,9 @@
         for (var i = 0; i < args.length; ++i) {
             if (isArray(args[i])) {
                 for (var j = 0; j < args[i].length; ++j)
-                    arrayPush.call(list, StringType(args[i][j]));
+                    push(list, StringType(args[i][j]));
             } else {
-                arrayPush.call(list, StringType(args[i]));
+                push(list, StringType(args[i]));
             }
         }
         return list;
@@ -288,19 +322,19 @@
             if (categories.length === 0)
                 return offer([]);
             for (var i = 0; i < categories.length; ++i)
-                arrayPush.call(definition.categories, categories[i]);
+                push(definition.categories, categories[i]);
             definition.selectorCalled = true;
             return offer(["when", "partitionBy", "foreachStream", "outputState"]);
         },
         fromStream: function (stream) {
-            arrayPush.call(definition.streams, StringType(stream));
+            push(definition.streams, StringType(stream));
             definition.selectorCalled = true;
             return offer(["when", "partitionBy", "outputState"]);
         },
         fromStreams: function () {
             var streams = argumentList(arguments);
             for (var i = 0; i < streams.length; ++i)
-                arrayPush.call(definition.streams, streams[i]);
+                push(definition.streams, streams[i]);
             definition.selectorCalled = true;
             return offer(["when", "partitionBy", "outputState"]);
         },
@@ -326,7 +360,7 @@
         on_event: function (eventType, handler) {
             if (arguments.length !== 2 || typeof eventType !== "string" || typeof handler !== "function")
                 throw new TypeErrorType("on_event needs (eventType, handler)");
-            if (definition.handlers.has(eventType))
+            if (mapHas(definition.handlers, eventType))
                 throw new ErrorType("A handler for '" + eventType + "' is already registered");
             registerHandler(eventType, handler);
         },
@@ -340,7 +374,12 @@
 
     // ---- log (section 12) ----
 
-    var logLines = [];
+    var logLines = []; // flat: the index of the event in its batch (-1: none), then the line
+    var currentIndex = -1; // the event being processed, in its batch
+    function pushLog(text) {
+        push(logLines, currentIndex, text);
+        control[kOutput] |= kLogWaiting;
+    }
     function logText(value) {
         return (value !== null && typeof value === "object") || typeof value === "function" ? serialize(value) : StringType(value);
     }
@@ -348,7 +387,7 @@
         if (arguments.length === 0)
             return;
         if (arguments.length === 1) {
-            arrayPush.call(logLines, logText(arguments[0]));
+            pushLog(logText(arguments[0]));
             return;
         }
         // The server logs each primitive on its own line, then one line with the objects, writing " ,"
@@ -361,15 +400,15 @@
             if ((argument !== null && typeof argument === "object") || typeof argument === "function")
                 objects += serialize(argument);
             else
-                arrayPush.call(logLines, StringType(argument));
+                pushLog(StringType(argument));
         }
-        arrayPush.call(logLines, objects);
+        pushLog(objects);
     }
 
     // ---- emit and links (section 10): captured, never written ----
 
     var pendingEmits = []; // the current event's, dropped if it faults
-    var emitted = []; // committed: [stream, type, data, metadata, causedBy] per emitted event
+    var emitted = []; // committed: [stream, type, data, metadata, causedBy, index of the event in its batch]
     var currentEvent = null;
 
     function nonBlankString(value, what) {
@@ -407,7 +446,7 @@
     }
 
     function pushEmit(stream, type, dataText, metadataText) {
-        arrayPush.call(pendingEmits, [stream, type, dataText, metadataText, currentEvent === null ? "" : currentEvent.eventId]);
+        push(pendingEmits, [stream, type, dataText, metadataText, currentEvent === null ? "" : currentEvent.eventId, currentIndex]);
     }
 
     var processingGlobals = {
@@ -424,7 +463,7 @@
                 for (var i = 0; i < keys.length; ++i) {
                     var value = metadata[keys[i]];
                     if (value !== undefined)
-                        arrayPush.call(properties, [keys[i], serialize(value)]);
+                        push(properties, [keys[i], serialize(value)]);
                 }
             }
             pushEmit(streamId, eventType, serialize(body), emittedMetadata(properties));
@@ -443,7 +482,7 @@
                     else if (typeof value === "string") text = stringify(value);
                     else if (typeof value === "number" || typeof value === "boolean") text = StringType(value);
                     else text = serialize(value);
-                    arrayPush.call(properties, [keys[i], text]);
+                    push(properties, [keys[i], text]);
                 }
             }
             pushEmit(streamId, "$>", stringify(event.sequenceNumber + "@" + event.streamId), emittedMetadata(properties));
@@ -467,28 +506,17 @@
             delete global[names[i]];
     }
 
-    // ---- the sandbox (section 2): no eval, no Function constructor, no console ----
+    // ---- the sandbox (section 2): no console; `eval` and `new Function` are refused by the context itself ----
 
-    function disabled() {
-        throw new ErrorType("String compilation is disabled in projections");
-    }
-    var functionPrototypes = [Function.prototype];
-    try {
-        arrayPush.call(functionPrototypes, Object.getPrototypeOf(eval("(function* () {})")));
-    } catch (e) {
-    }
-    for (var p = 0; p < functionPrototypes.length; ++p)
-        defineProperty(functionPrototypes[p], "constructor", { value: disabled, writable: false, configurable: false });
-    disabled.prototype = Function.prototype;
-    defineProperty(global, "Function", { value: disabled, writable: false, configurable: false });
-    defineProperty(global, "eval", { value: disabled, writable: false, configurable: false });
+    // V8 has a console of its own that prints nowhere; the server has none, so console.log is a ReferenceError.
+    delete global.console;
     if (allowConsole) {
         // An EventScope extension (docs/projections.md, "Differences"): console.log goes to the log lines.
         var consoleLog = function () {
             var parts = [];
             for (var i = 0; i < arguments.length; ++i)
-                arrayPush.call(parts, logText(arguments[i]));
-            arrayPush.call(logLines, applyFunction(arrayJoin, parts, [" "]));
+                push(parts, logText(arguments[i]));
+            pushLog(applyFunction(arrayJoin, parts, [" "]));
         };
         setGlobals(["console"], { console: { log: consoleLog, info: consoleLog, warn: consoleLog, error: consoleLog, debug: consoleLog } });
     }
@@ -501,107 +529,17 @@
 
     // ---- processing (sections 4, 5, 6, 8, 9) ----
 
-    // A string-keyed hash map. QV4's Map (Qt 6.4) searches its keys linearly, which made a run over 3,000
-    // partitions ten times slower; this one hashes (FNV-1a over UTF-16 units) into growing buckets.
-    var imul = Math.imul;
-    function StringMap() {
-        this.size = 0;
-        this.mask = 63;
-        this.buckets = new Array(64);
-    }
-    function hashOf(key) {
-        var h = 2166136261;
-        for (var i = 0; i < key.length; ++i)
-            h = imul(h ^ key.charCodeAt(i), 16777619);
-        return h >>> 0;
-    }
-    // Every method has a twin taking the key's hash, so that process() hashes its partition once per event.
-    StringMap.prototype.getHashed = function (key, hash) {
-        var bucket = this.buckets[hash & this.mask];
-        if (bucket !== undefined) {
-            for (var i = 0; i < bucket.length; i += 2) {
-                if (bucket[i] === key)
-                    return bucket[i + 1];
-            }
-        }
-        return undefined;
-    };
-    StringMap.prototype.get = function (key) {
-        return this.getHashed(key, hashOf(key));
-    };
-    StringMap.prototype.has = function (key) {
-        var bucket = this.buckets[hashOf(key) & this.mask];
-        if (bucket !== undefined) {
-            for (var i = 0; i < bucket.length; i += 2) {
-                if (bucket[i] === key)
-                    return true;
-            }
-        }
-        return false;
-    };
-    StringMap.prototype.setHashed = function (key, hash, value) {
-        var index = hash & this.mask;
-        var bucket = this.buckets[index];
-        if (bucket === undefined) {
-            bucket = [];
-            this.buckets[index] = bucket;
-        }
-        for (var i = 0; i < bucket.length; i += 2) {
-            if (bucket[i] === key) {
-                bucket[i + 1] = value;
-                return;
-            }
-        }
-        bucket[bucket.length] = key;
-        bucket[bucket.length] = value;
-        if (++this.size > this.buckets.length)
-            this.grow();
-    };
-    StringMap.prototype.set = function (key, value) {
-        this.setHashed(key, hashOf(key), value);
-    };
-    StringMap.prototype.grow = function () {
-        var old = this.buckets;
-        this.buckets = new Array(old.length * 2);
-        this.mask = this.buckets.length - 1;
-        for (var b = 0; b < old.length; ++b) {
-            var bucket = old[b];
-            if (bucket === undefined)
-                continue;
-            for (var i = 0; i < bucket.length; i += 2) {
-                var index = hashOf(bucket[i]) & this.mask;
-                if (this.buckets[index] === undefined)
-                    this.buckets[index] = [];
-                var target = this.buckets[index];
-                target[target.length] = bucket[i];
-                target[target.length] = bucket[i + 1];
-            }
-        }
-    };
-
     var biState = false;
-    var stored = new StringMap(); // partition -> state text, null: no state
-    var results = new StringMap(); // partition -> result text, null: no result
+    var stored = new MapType(); // partition -> state text, null: no state
+    var results = new MapType(); // partition -> result text, null: no result
     var partitionOrder = []; // partitions in the order of their first event
     var storedBytes = 0;
     var stateByteLimit = 0;
     var sharedKey = "";
-    var sharedHash = hashOf(sharedKey);
     var current = undefined; // the partition of the previous event; undefined forces a reload
-    var currentHash = 0; // hashOf(current)
     var liveState;
     var liveShared;
-    var categoryName = null;
-    var eventPrototype = {};
-    defineProperty(eventPrototype, "metadata", {
-        get: function () {
-            var value = this.metadataRaw === null ? null : parseJson(this.metadataRaw);
-            defineProperty(this, "metadata", { value: value, writable: true, enumerable: true, configurable: true });
-            return value;
-        },
-        enumerable: false,
-        configurable: true
-    });
+    var handlerList = []; // typed handlers, in the order C++ got their types (it passes an index per event)
 
     function netNumberText(number) {
         // .NET writes exponents as E+XX / E-XX, JavaScript as e+X / e-X (section 4).
@@ -615,28 +553,29 @@
         return mantissa + "E" + sign + (digits.length < 2 ? "0" + digits : digits);
     }
 
-    function partitionOf(event) {
-        if (definition.partitionBy !== null) {
-            var key = applyFunction(definition.partitionBy, undefined, [event]);
-            if (typeof key === "number")
-                key = netNumberText(key);
-            if (typeof key !== "string")
-                return null;
-            if (key === "" && !biState)
-                fault("partitionBy returned \"\": the root partition cannot be used in a projection that is not bi-state");
-            return key;
-        }
-        if (definition.foreachStream)
-            return event.streamId;
-        return "";
+    // The partition partitionBy picks for an event; null: the event is skipped.
+    function partitionByKey(event) {
+        control[kRunning] = kRunsPartitionBy;
+        var key = applyFunction(definition.partitionBy, undefined, [event]);
+        if (typeof key === "number")
+            key = netNumberText(key);
+        if (typeof key !== "string")
+            return null;
+        if (key === "" && !biState)
+            fault("partitionBy returned \"\": the root partition cannot be used in a projection that is not bi-state");
+        return key;
     }
 
-    function callInit(handler) {
-        return handler === null ? {} : applyFunction(handler, undefined, []);
+    function callInit(handler, running) {
+        if (handler === null)
+            return {};
+        control[kRunning] = running;
+        return applyFunction(handler, undefined, []);
     }
 
     function computeResult(value) {
         var steps = definition.chain;
+        control[kRunning] = kRunsResultChain;
         for (var i = 0; i < steps.length; ++i) {
             if (value === null || value === undefined)
                 return null;
@@ -653,98 +592,76 @@
         return text === undefined || text === null ? 0 : text.length;
     }
 
-    // `previous` is the partition's stored text (undefined: never stored), `hash` its key's hash.
+    // `previous` is the partition's stored text (undefined: never stored).
     function checkStateBytes(partition, previous, text, sharedText) {
         if (stateByteLimit <= 0)
             return;
         var total = storedBytes + textLength(text) - textLength(previous);
         if (biState && partition !== sharedKey)
-            total += textLength(sharedText) - textLength(stored.getHashed(sharedKey, sharedHash));
+            total += textLength(sharedText) - textLength(mapGet(stored, sharedKey));
         if (total > stateByteLimit)
             fault("The projection's states hold more than " + Math.round(stateByteLimit / 1048576) + " MiB of JSON text");
     }
 
-    function storeHashed(partition, hash, previous, text) {
+    function store(partition, previous, text) {
         storedBytes += textLength(text) - textLength(previous);
-        stored.setHashed(partition, hash, text);
+        mapSet(stored, partition, text);
     }
 
-    function store(partition, text) {
-        var hash = hashOf(partition);
-        storeHashed(partition, hash, stored.getHashed(partition, hash), text);
-    }
-
-    // Builds the event object (section 7). `body` was built by C++ from the JSON bytes.
-    function makeEvent(type, stream, sequenceNumber, eventId, created, isJson, body, bodyRaw, metadataRaw) {
-        var event = objectCreate(eventPrototype);
-        event.eventType = type;
-        event.streamId = stream;
-        event.sequenceNumber = sequenceNumber;
-        event.eventId = eventId;
-        event.created = created;
-        event.isJson = isJson;
-        event.body = body;
-        event.data = body;
-        event.bodyRaw = bodyRaw;
-        event.metadataRaw = metadataRaw;
-        event.linkMetadata = null;
-        event.linkMetadataRaw = null;
-        event.partition = "";
-        event.category = categoryName;
-        return event;
-    }
-
-    // Returns 0 when the event was not delivered (filtered or no partition), 1 when it was processed, plus 2
-    // when emitted events or log lines wait to be taken.
-    function process(type, stream, sequenceNumber, eventId, created, isJson, body, bodyRaw, metadataRaw) {
-        if (!definition.allEvents && definition.typedFilter && !definition.handlers.has(type))
-            return 0;
-        var event = makeEvent(type, stream, sequenceNumber, eventId, created, isJson, body, bodyRaw, metadataRaw);
+    // One delivered event (C++ filtered the types the projection does not handle). `key` is its partition when C++
+    // knows it (the stream, the root, or a key another engine's partitionBy chose), undefined for partitionBy to pick.
+    // `handlerIndex` is the typed handler for its type, or -1. Returns whether the event had a partition.
+    function processOne(event, key, handlerIndex) {
         currentEvent = event;
         pendingEmits = [];
-        var partition = partitionOf(event);
-        if (partition === null) {
-            currentEvent = null;
-            return emitted.length > 0 || logLines.length > 0 ? 2 : 0; // partitionBy may have logged
+        var partition = key;
+        if (partition === undefined) {
+            partition = partitionByKey(event);
+            if (partition === null) {
+                currentEvent = null;
+                return false;
+            }
+            setEventPartition(event, partition);
         }
-        event.partition = partition;
 
         var justCreated = false;
-        var hash = partition === current ? currentHash : hashOf(partition);
-        var previousText = stored.getHashed(partition, hash);
+        var previousText = mapGet(stored, partition);
         if (partition !== current) {
             current = undefined;
             if (previousText === undefined || previousText === null) {
-                liveState = callInit(definition.init);
+                liveState = callInit(definition.init, kRunsInit);
                 justCreated = true;
             } else {
                 liveState = parseJson(previousText);
             }
             if (biState) {
-                var sharedText = stored.getHashed(sharedKey, sharedHash);
-                liveShared = sharedText === undefined || sharedText === null ? callInit(definition.initShared) : parseJson(sharedText);
+                var sharedText = mapGet(stored, sharedKey);
+                liveShared = sharedText === undefined || sharedText === null ? callInit(definition.initShared, kRunsInitShared) : parseJson(sharedText);
             }
             current = partition;
-            currentHash = hash;
         }
 
         var argument = biState ? [liveState, liveShared] : liveState;
         if (justCreated && definition.created !== null) {
-            event.category = categoryName === null ? null : "";
-            applyFunction(definition.created, undefined, [argument, event]);
-            event.category = categoryName;
+            control[kRunning] = kRunsCreated;
+            control[kCreatedPhase] = 1;
+            try {
+                applyFunction(definition.created, undefined, [argument, event]);
+            } finally {
+                control[kCreatedPhase] = 0;
+            }
         }
-        var handler = definition.handlers.get(type);
-        if (handler === undefined)
-            handler = definition.any;
+        var handler = handlerIndex >= 0 ? handlerList[handlerIndex] : definition.any;
         if (handler !== null) {
+            control[kRunning] = handlerIndex >= 0 ? handlerIndex : kRunsAny;
             var returned = applyFunction(handler, undefined, [argument, event]);
             if (returned !== undefined)
                 argument = returned;
         } else {
-            // No handler and no $any: the body replaces the state (26.1.1+).
-            argument = isJson ? body : bodyRaw;
+            // No handler and no $any: the body replaces the state (26.1.1+): the parsed body, or the text.
+            argument = event.isJson ? event.body : event.bodyRaw;
         }
+        control[kRunning] = kRunsNothing;
         if (biState) {
             if (!isArray(argument) || argument.length < 2)
                 fault("A bi-state handler must return [state, sharedState]");
@@ -761,20 +678,57 @@
         var resultText;
         if (definition.outputState && changed)
             resultText = definition.chain.length > 0 ? computeResult(biState ? [liveState, liveShared] : liveState) : stateText;
+        control[kRunning] = kRunsNothing;
         checkStateBytes(partition, previousText, stateText, sharedText2);
         if (previousText === undefined)
-            arrayPush.call(partitionOrder, partition);
-        storeHashed(partition, hash, previousText, stateText);
+            push(partitionOrder, partition);
+        store(partition, previousText, stateText);
         if (biState)
-            store(sharedKey, sharedText2);
+            store(sharedKey, mapGet(stored, sharedKey), sharedText2);
         if (resultText !== undefined)
-            results.setHashed(partition, hash, resultText);
+            mapSet(results, partition, resultText);
         for (var i = 0; i < pendingEmits.length; ++i)
-            arrayPush.call(emitted, pendingEmits[i]);
+            push(emitted, pendingEmits[i]);
+        if (pendingEmits.length > 0)
+            control[kOutput] |= kEmitsWaiting;
         pendingEmits = [];
         currentEvent = null;
-        // 2: there are emitted events or log lines to take (so that C++ asks only then).
-        return emitted.length > 0 || logLines.length > 0 ? 3 : 1;
+        return true;
+    }
+
+    // Feeds `count` events. `info` holds three Int32 per event: flags in (1: reload its state from the stored text
+    // first, as after another partition's event; 2: `keys[i]` is its partition) and out (4: it had a partition), its
+    // typed handler's index or -1, and its index in the caller's batch (what its output is tagged with). A fault
+    // propagates; control[kProgress] says which event it was.
+    function processBatch(events, keys, info, count) {
+        for (var i = 0; i < count; ++i) {
+            control[kProgress] = i;
+            currentIndex = info[3 * i + 2];
+            var flags = info[3 * i];
+            if ((flags & 1) !== 0)
+                current = undefined;
+            if (processOne(events[i], (flags & 2) !== 0 ? keys[i] : undefined, info[3 * i + 1]))
+                info[3 * i] = flags | 4;
+        }
+        currentIndex = -1;
+        return count;
+    }
+
+    // partitionBy alone over `count` events, for an engine that deals events to others by partition: the key of
+    // each (null: skipped). `info` as in processBatch (only the index in the caller's batch is read). Faults
+    // propagate as in processBatch.
+    function partitionKeys(events, info, count) {
+        var keys = new Array(count);
+        for (var i = 0; i < count; ++i) {
+            control[kProgress] = i;
+            currentIndex = info[3 * i + 2];
+            currentEvent = events[i];
+            keys[i] = partitionByKey(events[i]);
+            currentEvent = null;
+        }
+        currentIndex = -1;
+        control[kRunning] = kRunsNothing;
+        return keys;
     }
 
     // After a fault: the next event reloads its partition from the stored text, and the faulting event's
@@ -783,17 +737,21 @@
         current = undefined;
         pendingEmits = [];
         currentEvent = null;
+        control[kRunning] = kRunsNothing;
+        control[kCreatedPhase] = 0;
     }
 
     function takeEmits() {
         var taken = emitted;
         emitted = [];
+        control[kOutput] &= ~kEmitsWaiting;
         return taken;
     }
 
     function takeLog() {
         var taken = logLines;
         logLines = [];
+        control[kOutput] &= ~kLogWaiting;
         return taken;
     }
 
@@ -828,63 +786,81 @@
             if (definition.handlers.size === 0 && definition.any === null)
                 definition.allEvents = true;
         }
-        if (definition.categories.length === 1 && !definition.all)
-            categoryName = definition.categories[0];
+        var handlerTypes = arrayFrom(definition.handlers.keys());
+        handlerList = arrayFrom(definition.handlers.values());
         removeGlobals(declarationNames);
         setGlobals(processingNames, processingGlobals);
+        var reducer = definition.reducer;
         return {
             all: definition.all,
             streams: definition.streams,
             categories: definition.categories,
+            category: definition.categories.length === 1 && !definition.all ? definition.categories[0] : null,
             foreachStream: definition.foreachStream,
             partitioned: definition.foreachStream || definition.partitionBy !== null,
+            partitionBy: definition.partitionBy !== null,
             biState: biState,
-            reducer: definition.reducer !== null,
+            reducer: reducer !== null,
             outputState: definition.outputState,
             definesStateTransform: definition.definesStateTransform,
             resultStreamName: definition.resultStreamName,
             includeLinks: definition.options.includeLinks,
             reorderEvents: definition.options.reorderEvents,
             processingLag: definition.options.processingLag,
-            handlerTypes: arrayFrom(definition.handlers.keys()),
-            allEvents: definition.allEvents
+            handlerTypes: handlerTypes,
+            allEvents: definition.allEvents,
+            // The functions written in the script, so that C++ can say where each one is (which code ran).
+            functions: {
+                handlers: handlerList,
+                any: reducer !== null ? reducer.apply : definition.any,
+                init: reducer !== null ? reducer.init : definition.init,
+                initShared: definition.initShared,
+                created: definition.created,
+                partitionBy: definition.partitionBy
+            }
         };
+    }
+
+    // Time travel's "find first where": a predicate over a state given as its stored text.
+    function testPredicate(predicate, text) {
+        control[kRunning] = kRunsPredicate;
+        var held = applyFunction(predicate, undefined, [text === null ? null : parseJson(text)]);
+        control[kRunning] = kRunsNothing;
+        return !!held;
     }
 
     return {
         finishDeclaration: finishDeclaration,
-        process: process,
+        processBatch: processBatch,
+        partitionKeys: partitionKeys,
+        testPredicate: testPredicate,
         abort: abort,
         // The next event reloads its partition's state from the stored text, as after a partition switch.
         reload: function () { current = undefined; },
         takeEmits: takeEmits,
         takeLog: takeLog,
         partitions: function () { return partitionOrder.slice(); },
-        stateText: function (partition) { var t = stored.get(partition); return t === undefined ? null : t; },
-        resultText: function (partition) { var t = results.get(partition); return t === undefined ? null : t; },
-        hasPartition: function (partition) { return stored.has(partition); },
+        stateText: function (partition) { var t = mapGet(stored, partition); return t === undefined ? null : t; },
+        resultText: function (partition) { var t = mapGet(results, partition); return t === undefined ? null : t; },
         setStateText: function (partition, text) {
-            if (!stored.has(partition))
-                arrayPush.call(partitionOrder, partition);
-            store(partition, text);
+            var previous = mapGet(stored, partition);
+            if (previous === undefined)
+                push(partitionOrder, partition);
+            store(partition, previous, text);
             current = undefined;
         },
-        setResultText: function (partition, text) { results.set(partition, text); },
+        setResultText: function (partition, text) { mapSet(results, partition, text); },
         reset: function () {
-            stored = new StringMap();
-            results = new StringMap();
+            stored = new MapType();
+            results = new MapType();
             partitionOrder = [];
             storedBytes = 0;
             current = undefined;
             pendingEmits = [];
             emitted = [];
             logLines = [];
+            control[kOutput] = 0;
         },
-        setStateByteLimit: function (bytes) { stateByteLimit = bytes; },
-        // The handler about to run, so that a time-out can name where it was declared.
-        handlerKeyFor: function (type) {
-            if (definition.reducer !== null) return "apply";
-            return definition.handlers.has(type) ? type : (definition.any !== null ? "$any" : "");
-        }
+        setStateByteLimit: function (bytes) { stateByteLimit = bytes; }
     };
 })

@@ -82,7 +82,7 @@ bool ProjectionEventReader::accepts(const Event& event) const
     if (!m_categories.isEmpty()) {
         // The server's $by_category: the text before the first '-'; a name without one has no category.
         const qsizetype dash = event.stream.indexOf(u'-');
-        if (dash <= 0 || !m_categories.contains(event.stream.left(dash)))
+        if (dash <= 0 || !m_categories.contains(QStringView(event.stream).left(dash)))
             return false;
     }
     return true;
@@ -93,7 +93,7 @@ bool ProjectionEventReader::selects(
 {
     const auto inCategory = [&event](const QStringList& categories) {
         const qsizetype dash = event.stream.indexOf(u'-');
-        return dash > 0 && categories.contains(event.stream.left(dash));
+        return dash > 0 && categories.contains(QStringView(event.stream).left(dash));
     };
     if (!scope.stream.isEmpty())
         return event.stream == scope.stream;

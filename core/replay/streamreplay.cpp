@@ -67,7 +67,7 @@ Result<StreamReplay::Point> StreamReplay::loadStream(EventStore& store, const QS
     const QString& fileName, const QString* predicate, Found* found)
 {
     // The same script again (`find` loads every stream of a category in turn): keep the compiled engine, which
-    // saves a QJSEngine and a compile per stream.
+    // saves an isolate and a compile per stream.
     const bool reuse = m_engine && m_engine->isCompiled() && script == m_script && fileName == m_fileName;
     if (reuse) {
         m_engine->resetState();

@@ -28,12 +28,10 @@ namespace EventScope {
 // seek never goes back to the store: a demo event is a few hundred bytes, 100 k events some 50 MB, and a seek
 // must fit in a frame. Re-reading by keyset instead would put a query (a page of K events) in every seek.
 //
-// A state restored from a checkpoint is the same JSON as the state of a fold from zero, with one difference in key
-// order: when a script deletes a key and adds it again, a living QJSEngine (V4) object puts it back in its old
-// place, while an object rebuilt from text gets it at the end (as the language says, and as V8 does). The diff
-// compares objects by key, so changesAt() is not affected.
+// A state restored from a checkpoint is the same text as the state of a fold from zero: V8 keeps a living object's
+// keys in the order a parsed one gets them (a key deleted and added again goes last in both).
 //
-// One object per thread: it owns its ProjectionEngine (and so a QJSEngine).
+// Used by one thread at a time: it owns its ProjectionEngine (and so a V8 isolate).
 class StreamReplay
 {
 public:

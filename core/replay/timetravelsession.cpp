@@ -7,8 +7,7 @@ using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
-// Lives on the session's thread and owns everything that must stay there: the connection and the replay (its
-// QJSEngine belongs to the thread that made it).
+// Lives on the session's thread and owns everything that must stay there: the connection and the replay.
 class TimeTravelWorker : public QObject
 {
 public:

@@ -47,7 +47,7 @@ public:
     };
 
     // Checks stream after stream on one thread, keeping one StreamReplay (one compiled engine) per category:
-    // compiling a QJSEngine for every stream would cost more than folding most streams.
+    // compiling an engine for every stream would cost more than folding most streams.
     class StreamChecker
     {
     public:

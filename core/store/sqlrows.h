@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QByteArrayView>
+#include <optional>
+
 #include "result.h"
 
 #include <QByteArray>
@@ -28,6 +31,9 @@ public:
     virtual double real(int column) const = 0;
     virtual QString text(int column) const = 0;
     virtual QByteArray bytes(int column) const = 0;
+    // The column's UTF-8 text as the backend holds it, valid until next(); nullopt when the column is not stored as
+    // text (then text() decodes it). Lets a reader reuse a QString it already made for the same bytes.
+    virtual std::optional<QByteArrayView> utf8(int column) const = 0;
 };
 
 } // namespace EventScope

@@ -162,11 +162,41 @@ private slots:
         QCOMPARE(many.log, one.log);
     }
 
-    void sharedOrRekeyedPartitionsRunOnOneThread_data()
+    // partitionBy keys are computed on the reader's thread and dealt like streams; its log lines keep their place
+    // before the handler's.
+    void partitionByFoldsOnEveryCore_data()
     {
         QTest::addColumn<QString>("script");
-        QTest::newRow("partitionBy") << uR"(fromCategory('account').partitionBy(function (e) { return e.eventType; })
+        QTest::newRow("by event type") << uR"(fromCategory('account').partitionBy(function (e) { return e.eventType; })
             .when({ $init: function () { return { n: 0 }; }, $any: function (s) { s.n += 1; } }))"_s;
+        QTest::newRow("by reference kind, some skipped, logging") << uR"(fromAll().partitionBy(function (e) {
+                if (e.body && e.body.amountCents % 7 === 0) log('key of ' + e.streamId + '@' + e.sequenceNumber);
+                if (e.body && e.body.reference) return e.body.reference.split('-')[0];
+                return e.body && e.body.currency ? e.body.currency : null; })
+            .when({ $init: function () { return { opened: 0, owners: [] }; },
+                AccountOpened: function (s, e) { s.opened += 1; if (s.owners.length < 5) s.owners.push(e.body.owner); },
+                FundsDeposited: function (s, e) { log('deposit ' + e.partition); } }))"_s;
+    }
+
+    void partitionByFoldsOnEveryCore()
+    {
+        QFETCH(QString, script);
+        const Run one = run(script, 1);
+        QVERIFY(!one.fault);
+        QVERIFY(one.states.count('\n') > 2);
+        for (const int threads : { 2, 3 }) {
+            const Run many = run(script, threads);
+            QCOMPARE(many.threads, threads);
+            QCOMPARE(many.events, one.events);
+            QCOMPARE(many.states, one.states);
+            QCOMPARE(many.log, one.log);
+            QCOMPARE(many.restarts, 0);
+        }
+    }
+
+    void sharedOrRootPartitionsRunOnOneThread_data()
+    {
+        QTest::addColumn<QString>("script");
         QTest::newRow("bi-state") << uR"(fromCategory('account').foreachStream().when({
             $initShared: function () { return { total: 0 }; },
             $any: function (s, e) { s[1].total += 1; return s; } }))"_s;
@@ -174,7 +204,7 @@ private slots:
             $init: function () { return { n: 0 }; }, $any: function (s) { s.n += 1; } }))"_s;
     }
 
-    void sharedOrRekeyedPartitionsRunOnOneThread()
+    void sharedOrRootPartitionsRunOnOneThread()
     {
         QFETCH(QString, script);
         const Run many = run(script, 4);

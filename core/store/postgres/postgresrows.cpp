@@ -185,6 +185,15 @@ QString PostgresRows::text(int column) const
     return QString::fromUtf8(PQgetvalue(m_row, m_index, column), PQgetlength(m_row, m_index, column));
 }
 
+std::optional<QByteArrayView> PostgresRows::utf8(int column) const
+{
+    if (isNull(column))
+        return QByteArrayView();
+    if (PQftype(m_row, column) == kByteaOid)
+        return std::nullopt;
+    return QByteArrayView(PQgetvalue(m_row, m_index, column), PQgetlength(m_row, m_index, column));
+}
+
 QByteArray PostgresRows::bytes(int column) const
 {
     if (isNull(column))

@@ -26,6 +26,7 @@ public:
     double real(int column) const override;
     QString text(int column) const override;
     QByteArray bytes(int column) const override;
+    std::optional<QByteArrayView> utf8(int column) const override;
 
 private:
     friend class PostgresConnection;

@@ -78,6 +78,7 @@ public:
     double real(int column) const override { return m_statement.real(column); }
     QString text(int column) const override { return m_statement.text(column); }
     QByteArray bytes(int column) const override { return m_statement.bytes(column); }
+    std::optional<QByteArrayView> utf8(int column) const override { return m_statement.utf8(column); }
 
 private:
     SqliteDatabase& m_database;

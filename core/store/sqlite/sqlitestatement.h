@@ -35,6 +35,8 @@ public:
     double real(int column) const;
     int columnCount() const;
     QString text(int column) const;
+    // The text as UTF-8 bytes, valid until the next step.
+    QByteArrayView utf8(int column) const;
     QByteArray bytes(int column) const; // blob or text, whatever the column holds
     int bytesSize(int column) const;
     bool isBlob(int column) const;
