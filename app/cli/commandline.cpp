@@ -140,4 +140,22 @@ std::optional<qint64> parseInteger(const QString& text, qint64 minimum)
     return value;
 }
 
+std::optional<Shard> shardOption(const CommandLine& arguments, QString& error)
+{
+    if (!arguments.isSet(u"shard"_s))
+        return std::nullopt;
+    const std::optional<Shard> shard = Shard::parse(arguments.value(u"shard"_s));
+    if (!shard)
+        error = u"--shard wants I/N with 1 <= I <= N (this runner's share of N), not '%1'"_s.arg(
+            arguments.value(u"shard"_s));
+    return shard;
+}
+
+OptionSpec shardOptionSpec(const QString& dealt)
+{
+    return { u"shard"_s, u"I/N"_s,
+        u"Do only shard I of N (1-based): %1 are dealt by a stable hash of their name, so N runners\n"
+        "(a CI fleet) split the store and their outputs together are one run's."_s.arg(dealt) };
+}
+
 } // namespace EventScope::Cli

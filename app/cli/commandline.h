@@ -1,5 +1,7 @@
 #pragma once
 
+#include <core/model/shard.h>
+
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -56,5 +58,9 @@ QString helpText(const CommandSpec& spec);
 
 // Whole numbers for --limit, --events, positions: an optionally signed integer in [minimum, max qint64].
 std::optional<qint64> parseInteger(const QString& text, qint64 minimum);
+
+// --shard I/N, shared by project, verify and find; `error` is set when the value is not of that form.
+std::optional<Shard> shardOption(const CommandLine& arguments, QString& error);
+OptionSpec shardOptionSpec(const QString& dealt);
 
 } // namespace EventScope::Cli

@@ -7,7 +7,6 @@
 #include <core/projection/parallelprojectionrunner.h>
 #include <core/projection/projectioncomparison.h>
 #include <core/projection/projectionengine.h>
-#include <core/projection/projectionpairrunner.h>
 #include <core/projection/projectionreport.h>
 #include <core/projection/projectionrunner.h>
 #include <core/projection/projectionsource.h>
@@ -98,7 +97,7 @@ QByteArray readableComparison(const ProjectionComparison& comparison)
 // `project STORE FILE --compare OTHER`: both definitions over one read of the history, then the partitions whose
 // state differs. Exit 0 when identical, 1 when they differ, 4 when either faults.
 int runCompare(const CommandLine& arguments, EventStore& store, const QString& scriptPath, const QString& script,
-    const ProjectionScope& scope, qint64 limit, const ProjectionEngine::Limits& limits)
+    const ProjectionScope& scope, qint64 limit, const ProjectionEngine::Limits& limits, int threads)
 {
     const QString otherPath = arguments.value(u"compare"_s);
     QFile otherFile(otherPath);
@@ -135,16 +134,21 @@ int runCompare(const CommandLine& arguments, EventStore& store, const QString& s
 
     QElapsedTimer timer;
     timer.start();
-    ProjectionPairRunner::Settings settings;
+    ParallelProjectionRunner::Settings settings;
     settings.limitEvents = limit;
-    const auto results = ProjectionPairRunner::run(store, first, second, scope, settings);
+    settings.limits = limits;
+    settings.threads = threads;
+    const auto results = ParallelProjectionRunner::runTogether(
+        store, { { &first, script, scriptPath }, { &second, otherScript, otherPath } }, scope, settings);
     if (!results)
         return storeFailure(results.error());
-    if (const auto& fault = results->first.outcome.fault)
-        return reportFault(scriptPath, results->first.outcome.eventsRead, *fault);
-    if (const auto& fault = results->second.outcome.fault)
-        return reportFault(otherPath, results->second.outcome.eventsRead, *fault);
-    const ProjectionComparison comparison = ProjectionComparison::of(results->first, results->second, options);
+    const ProjectionResults& before = results->results.at(0);
+    const ProjectionResults& after = results->results.at(1);
+    if (const auto& fault = before.outcome.fault)
+        return reportFault(scriptPath, before.outcome.eventsRead, *fault);
+    if (const auto& fault = after.outcome.fault)
+        return reportFault(otherPath, after.outcome.eventsRead, *fault);
+    const ProjectionComparison comparison = ProjectionComparison::of(before, after, options);
     const qint64 events = results->eventsRead;
     const double seconds = double(timer.elapsed()) / 1000;
     if (json)
@@ -216,8 +220,19 @@ int runProject(const CommandLine& arguments)
 
     ProjectionEngine::Limits limits;
     limits.allowConsole = arguments.isSet(u"console"_s);
-    if (arguments.isSet(u"compare"_s))
-        return runCompare(arguments, *store, scriptPath, script, scope, limit, limits);
+    int threads = 0;
+    if (arguments.isSet(u"threads"_s)) {
+        const auto parsed = parseInteger(arguments.value(u"threads"_s), 0);
+        if (!parsed)
+            return usageError(
+                u"project"_s, u"--threads needs a whole number >= 0, not '%1'"_s.arg(arguments.value(u"threads"_s)));
+        threads = int(*parsed);
+    }
+    if (arguments.isSet(u"compare"_s)) {
+        if (arguments.isSet(u"shard"_s))
+            return usageError(u"project"_s, u"--shard cannot be combined with --compare"_s);
+        return runCompare(arguments, *store, scriptPath, script, scope, limit, limits, threads);
+    }
     ProjectionEngine engine(limits);
     Output output;
     const bool json = arguments.json();
@@ -258,13 +273,15 @@ int runProject(const CommandLine& arguments)
     ParallelProjectionRunner::Settings settings;
     settings.limitEvents = limit;
     settings.limits = limits;
-    if (arguments.isSet(u"threads"_s)) {
-        const auto threads = parseInteger(arguments.value(u"threads"_s), 0);
-        if (!threads)
-            return usageError(
-                u"project"_s, u"--threads needs a whole number >= 0, not '%1'"_s.arg(arguments.value(u"threads"_s)));
-        settings.threads = int(*threads);
-    }
+    QString shardError;
+    settings.shard = shardOption(arguments, shardError);
+    if (!shardError.isEmpty())
+        return usageError(u"project"_s, shardError);
+    if (settings.shard && settings.shard->count > 1 && !ParallelProjectionRunner::canSplit(engine.definition()))
+        printToStderr(u"project: '%1' keeps one state (no foreachStream() or partitionBy(), or a shared state): shard "
+                      "1/%2 folds it whole, the other shards print nothing\n"_s.arg(scriptPath)
+                          .arg(settings.shard->count));
+    settings.threads = threads;
     const Result<ProjectionResults> results
         = ParallelProjectionRunner::run(*store, engine, script, scriptPath, scope, settings, sink);
     if (!results)
@@ -275,7 +292,11 @@ int runProject(const CommandLine& arguments)
     }
     const ProjectionRunOutcome& outcome = results->outcome;
 
-    output.write(json ? ProjectionReport::stateLines(*results) : readableStates(*results));
+    // Another shard folds a definition with one state: this one has nothing to show but its status.
+    const bool foldsNothing = settings.shard && settings.shard->count > 1 && settings.shard->index != 1
+        && !ParallelProjectionRunner::canSplit(engine.definition());
+    if (!foldsNothing)
+        output.write(json ? ProjectionReport::stateLines(*results) : readableStates(*results));
     emits->copyTo(output);
     logs->copyTo(output);
     if (outcome.fault)
@@ -305,13 +326,16 @@ Command projectCommand()
                 { u"until"_s, u"TIME"_s, u"Only events before TIME."_s },
                 { u"console"_s, {}, u"Allow console.log (an EventScope extension: the server faults) as log lines."_s },
                 { u"threads"_s, u"N"_s,
-                    u"Fold on N threads when partitions are independent (foreachStream or a reducer; default 0: every core)."_s },
+                    u"Fold on N threads when partitions are independent (foreachStream, partitionBy or a reducer; "
+                    u"with\n"
+                    "--compare, each definition's; default 0: every core)."_s },
                 { u"compare"_s, u"OTHER_FILE"_s,
                     u"Run OTHER_FILE too, over the same events (read once), and print the partitions whose state\n"
                     "differs: changed, added (only in OTHER_FILE) or removed, with their diffs. Exit 0 when\n"
                     "identical, 1 when they differ, 4 when either faults."_s },
                 { u"ignore"_s, u"KEY|$.path"_s,
                     u"With --compare: leave a key (at any depth) or a path out of the comparison. Repeatable."_s },
+                shardOptionSpec(u"partitions (streams, or partitionBy's keys)"_s),
             } },
         runProject
     };

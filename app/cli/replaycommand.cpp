@@ -256,6 +256,10 @@ int runFind(const CommandLine& arguments)
     if (!store)
         return exitCode;
 
+    QString shardError;
+    const std::optional<Shard> shard = shardOption(arguments, shardError);
+    if (!shardError.isEmpty())
+        return usageError(command, shardError);
     StreamQuery query;
     query.category = category;
     const Result<QList<StreamInfo>> streams = store->streams(query);
@@ -269,9 +273,13 @@ int runFind(const CommandLine& arguments)
             { u"TYPE"_s } });
     StreamReplay replay(limitsFrom(arguments));
     qint64 found = 0;
+    qint64 searched = 0;
     for (const StreamInfo& info : *streams) {
         if (output.failed())
             break;
+        if (shard && !shard->contains(info.stream))
+            continue; // another runner's
+        ++searched;
         // One pass per stream, stopping where the predicate first holds.
         const Result<StreamReplay::Found> searched
             = replay.loadUntil(*store, info.stream, script, arguments.value(u"projection"_s), predicate);
@@ -306,7 +314,7 @@ int runFind(const CommandLine& arguments)
         }
     }
     if (json)
-        output.write(JsonLine().number("streams", streams->size()).number("found", found).line());
+        output.write(JsonLine().number("streams", searched).number("found", found).line());
     else {
         table.finish();
         output.write(u"%1 of %2 streams\n"_s.arg(found).arg(streams->size()).toUtf8());
@@ -351,6 +359,7 @@ Command findWhereCommand()
                      { u"projection"_s, u"FILE"_s, u"The projection or {init, apply} reducer (required)."_s },
                      { u"where"_s, u"JS"_s, u"A JavaScript function of the state, true where it holds (required)."_s },
                      { u"console"_s, {}, u"Allow console.log (an EventScope extension: the server faults)."_s },
+                     shardOptionSpec(u"the category's streams"_s),
                  } },
         runFind };
 }

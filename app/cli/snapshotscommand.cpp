@@ -116,6 +116,10 @@ int runVerify(const CommandLine& arguments)
             return usageError(command, u"--ignore: "_s + added.error().message);
     }
     settings.category = arguments.value(u"category"_s);
+    QString shardError;
+    settings.shard = shardOption(arguments, shardError);
+    if (!shardError.isEmpty())
+        return usageError(command, shardError);
     if (arguments.isSet(u"threads"_s)) {
         const auto threads = parseInteger(arguments.value(u"threads"_s), 0);
         if (!threads)
@@ -228,6 +232,7 @@ Command verifyCommand()
                      { u"report"_s, u"FILE"_s, u"Also write a report: FILE.html (readable) or FILE.json."_s },
                      { u"category"_s, u"C"_s, u"Only the streams of category C."_s },
                      { u"threads"_s, u"N"_s, u"Verify on N threads (default 0: every core)."_s },
+                     shardOptionSpec(u"streams"_s),
                  } },
         runVerify };
 }

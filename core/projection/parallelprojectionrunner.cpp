@@ -38,6 +38,7 @@ struct LaneBatch
 struct LaneOutcome
 {
     std::optional<ProjectionFault> fault;
+    qint64 faultAt = -1; // the faulting event's place in the source
     QList<std::pair<qint64, EmittedEvent>> emitted;
     QList<std::pair<qint64, QString>> log;
 };
@@ -190,6 +191,7 @@ private:
         const ProjectionEngine::BatchOutcome fed = lane.engine->processBatch(std::move(work.batch));
         if (fed.fault) {
             outcome.fault = fed.fault;
+            outcome.faultAt = fed.processed < work.index.size() ? work.index.at(fed.processed) : -1;
             lane.faulted = true;
         }
         if (lane.dealing != Dealing::Whole) {
@@ -239,6 +241,8 @@ struct Lane
     std::optional<QString> lastPartition; // of the last event that reached the script, over all workers
     qint64 selected = 0;
     bool faulted = false;
+    std::optional<ProjectionFault> fault; // the earliest in the source, when it faulted
+    qint64 faultAt = -1;
     // The partitionBy output of the batch the workers hold, and of the one being read: it goes to the sink before
     // the handlers' output of the same event. Only log lines: what partitionBy emits is dropped when it runs on the
     // reader's thread (docs/projections.md, "Differences").
@@ -344,10 +348,15 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
         for (size_t l = 0; l < lanes.size(); ++l) {
             std::vector<LaneOutcome*> outcomes;
             for (auto& perWorker : all) {
-                if (l < perWorker.size()) {
-                    lanes[l].faulted = lanes[l].faulted || perWorker[l].fault.has_value();
-                    outcomes.push_back(&perWorker[l]);
+                if (l >= perWorker.size())
+                    continue;
+                LaneOutcome& outcome = perWorker[l];
+                if (outcome.fault && (!lanes[l].fault || outcome.faultAt < lanes[l].faultAt)) {
+                    lanes[l].fault = outcome.fault;
+                    lanes[l].faultAt = outcome.faultAt;
                 }
+                lanes[l].faulted = lanes[l].faulted || outcome.fault.has_value();
+                outcomes.push_back(&outcome);
             }
             if (!lanes[l].faulted)
                 deliver(lanes[l], outcomes);
@@ -408,11 +417,22 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
                 ProjectionEngine::Keys computed = lane.keyEngine->partitionKeysOf(reaching);
                 if (lane.keyEngine->hasOutput()) {
                     ProjectionEngine::TaggedOutput output = lane.keyEngine->takeTaggedOutput();
-                    for (auto& [at, line] : output.log)
-                        lane.nextKeyLog.append({ at >= 0 && at < places.size() ? places.at(at) : -1, std::move(line) });
+                    for (auto& [at, line] : output.log) {
+                        if (at < 0 || at >= places.size())
+                            continue;
+                        // A shard keeps the lines of its own partitions' events; events without one go to shard 1.
+                        const std::optional<QString>& key = computed.keys.at(at);
+                        if (settings.shard && (key ? !settings.shard->contains(*key) : settings.shard->index != 1))
+                            continue;
+                        lane.nextKeyLog.append({ places.at(at), std::move(line) });
+                    }
                 }
                 if (computed.fault) {
                     lane.faulted = true;
+                    if (!lane.fault && computed.processed < places.size()) {
+                        lane.fault = computed.fault;
+                        lane.faultAt = places.at(computed.processed);
+                    }
                     continue;
                 }
                 keys = std::move(computed.keys);
@@ -428,6 +448,9 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
                 }
                 const bool reload = !lane.lastPartition || *lane.lastPartition != partition;
                 lane.lastPartition = partition;
+                // Another shard's partition: it still moved the last partition, as it would in a run of all of them.
+                if (settings.shard && lane.dealing != Dealing::Whole && !settings.shard->contains(partition))
+                    continue;
                 const int worker
                     = lane.dealing == Dealing::Whole ? lane.wholeWorker : int(qHash(partition) % uint(threads));
                 LaneBatch& batch = dealt[worker][l];
@@ -517,7 +540,13 @@ Result<ProjectionResults> ParallelProjectionRunner::run(EventStore& store, Proje
     const Sink& sink)
 {
     const int threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
-    if (threads <= 1 || !canSplit(engine.definition()))
+    const bool sharded = settings.shard && settings.shard->count > 1;
+    if (sharded && !canSplit(engine.definition()) && settings.shard->index != 1) {
+        ProjectionResults nothing; // shard 1 folds a definition that cannot be split
+        nothing.definition = engine.definition();
+        return nothing;
+    }
+    if ((threads <= 1 && !sharded) || !canSplit(engine.definition()))
         return runOnOneThread(store, engine, scope, settings, sink);
 
     std::vector<Lane> lanes(1);
@@ -529,9 +558,29 @@ Result<ProjectionResults> ParallelProjectionRunner::run(EventStore& store, Proje
     prepare(lane, settings.limits);
     const auto progress = [&sink](qint64 read) { return !sink.progress || sink.progress(read); };
     Result<ParallelOutcome> outcome
-        = runParallel(store, lanes, engine.definition(), scope, settings, threads, progress);
+        = runParallel(store, lanes, engine.definition(), scope, settings, std::max(threads, 1), progress);
     if (!outcome)
         return outcome.error();
+    if (outcome->faulted.constFirst() && sharded) {
+        // A shard starts again with one worker: in order, it stops at its first faulting event, as a run of its
+        // partitions alone would.
+        if (sink.restart)
+            sink.restart();
+        std::vector<Lane> again(1);
+        again.front().engine = &engine;
+        again.front().script = script;
+        again.front().fileName = fileName;
+        again.front().sink = &sink;
+        prepare(again.front(), settings.limits);
+        Result<ParallelOutcome> once = runParallel(store, again, engine.definition(), scope, settings, 1, progress);
+        if (!once)
+            return once.error();
+        ProjectionResults results = std::move(once->results.first());
+        results.outcome.fault = again.front().fault;
+        if (results.outcome.fault)
+            results.outcome.eventsRead = std::max<qint64>(0, again.front().faultAt);
+        return results;
+    }
     if (outcome->faulted.constFirst()) {
         // Other engines may have gone past the faulting event: start again on one thread for the server's outcome.
         if (sink.restart)

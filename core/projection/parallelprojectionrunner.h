@@ -5,6 +5,7 @@
 #include "projectionresults.h"
 #include "projectionsource.h"
 
+#include <core/model/shard.h>
 #include <core/store/result.h>
 
 #include <atomic>
@@ -44,6 +45,10 @@ public:
         qint64 limitEvents = 0; // events read from the source, 0: no limit
         const std::atomic<bool>* cancel = nullptr;
         ProjectionEngine::Limits limits; // per engine; the state-size limit is shared out between the engines
+        // Fold only the partitions of this shard (`--shard I/N`). Every shard reads the whole source, so that each
+        // partition's state is reloaded exactly where a run of all of them would reload it. A definition whose
+        // partitions cannot be split is folded whole by shard 1, and not at all by the others.
+        std::optional<Shard> shard;
     };
 
     // Called on the caller's thread. `progress` gets the events read so far after each batch; returning false stops

@@ -1,7 +1,6 @@
 #include "projectionrunsession.h"
 
 #include "parallelprojectionrunner.h"
-#include "projectionpairrunner.h"
 
 #include <core/jobs/mainthread.h>
 
@@ -124,7 +123,7 @@ void ProjectionRunSession::compare(
             return fail(store.error());
         ProjectionCompareOutput output;
         ProjectionEngine first(limitsOf(before));
-        ProjectionEngine second(limitsOf(before));
+        ProjectionEngine second(limitsOf(after));
         auto firstFault = first.compile(before.script, before.fileName);
         auto secondFault = second.compile(after.script, after.fileName);
         if (firstFault || secondFault) {
@@ -133,22 +132,26 @@ void ProjectionRunSession::compare(
             if (secondFault)
                 output.after = faultedAtStart(std::move(*secondFault));
         } else {
-            ProjectionPairRunner::Settings settings;
+            ParallelProjectionRunner::Settings settings;
             settings.limitEvents = before.limitEvents;
             settings.cancel = cancel.get();
-            settings.progress = [&](qint64 read) {
+            settings.threads = before.threads;
+            settings.limits = limitsOf(before);
+            const auto progressed = [&](qint64 read) {
                 postToMainThread(guard, [this, cancel, read] {
                     if (!cancel->load())
                         emit progress(read);
                 });
                 return !cancel->load();
             };
-            auto results = ProjectionPairRunner::run(**store, first, second, before.scope, settings);
+            auto results = ParallelProjectionRunner::runTogether(**store,
+                { { &first, before.script, before.fileName }, { &second, after.script, after.fileName } }, before.scope,
+                settings, progressed);
             if (!results)
                 return fail(results.error());
             output.eventsRead = results->eventsRead;
-            output.before = std::move(results->first);
-            output.after = std::move(results->second);
+            output.before = std::move(results->results[0]);
+            output.after = std::move(results->results[1]);
             if (!output.before.outcome.fault && !output.after.outcome.fault)
                 output.comparison = ProjectionComparison::of(output.before, output.after, options);
         }

@@ -299,6 +299,8 @@ Result<VerifySummary> SnapshotVerifier::verifyAll(EventStore& lister, const Stor
         if (!streams->isEmpty())
             page.after = streams->constLast().stream;
         for (const StreamInfo& stream : std::as_const(*streams)) {
+            if (settings.shard && !settings.shard->contains(stream.stream))
+                continue; // another runner's
             while (listed - delivered >= inFlightLimit) {
                 if (!deliver(true))
                     break;

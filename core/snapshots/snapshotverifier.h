@@ -4,6 +4,7 @@
 #include "snapshotprojections.h"
 
 #include <core/diff/jsondiff.h>
+#include <core/model/shard.h>
 #include <core/projection/projectionengine.h>
 #include <core/store/eventstore.h>
 
@@ -36,6 +37,7 @@ public:
         int threads = 0; // 0: QThread::idealThreadCount()
         const std::atomic<bool>* cancel = nullptr;
         ProjectionEngine::Limits limits;
+        std::optional<Shard> shard; // only the streams of this shard (`--shard I/N`)
     };
 
     // Where a stream first goes wrong: its first drifted snapshot, and the last matching one before it (-1: none,
