@@ -17,9 +17,24 @@ namespace {
 QString eventIdText(const SqlRows& row, int column, bool isBlob)
 {
     if (isBlob) {
-        const QByteArray bytes = row.bytes(column);
-        if (bytes.size() == 16)
-            return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
+        // 16 bytes to the 36 characters of 8-4-4-4-12 lowercase hex, written straight into one QString: through
+        // QUuid it was three allocations, and the id is read for every event.
+        const std::optional<QByteArrayView> view = row.bytesView(column);
+        const QByteArray copy = view ? QByteArray() : row.bytes(column);
+        const QByteArrayView bytes = view ? *view : QByteArrayView(copy);
+        if (bytes.size() == 16) {
+            static constexpr char16_t kHex[] = u"0123456789abcdef";
+            QString text(36, Qt::Uninitialized);
+            QChar* out = text.data();
+            for (int i = 0; i < 16; ++i) {
+                if (i == 4 || i == 6 || i == 8 || i == 10)
+                    *out++ = u'-';
+                const auto byte = static_cast<unsigned char>(bytes[i]);
+                *out++ = QChar(kHex[byte >> 4]);
+                *out++ = QChar(kHex[byte & 15]);
+            }
+            return text;
+        }
     }
     return row.text(column);
 }

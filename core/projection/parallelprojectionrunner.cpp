@@ -8,8 +8,12 @@
 #include <QSet>
 #include <QThread>
 
+#include <QBitArray>
 #include <algorithm>
+
 #include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -26,12 +30,90 @@ enum class Dealing {
     Whole, // one partition, or a shared state: every event to one worker
 };
 
+// Events copied into one buffer on the reader's thread and rebuilt on the worker's. Handing the events over as they
+// are cost the run twice the CPU on two cores: their strings (shared by every event of a stream or a type) and
+// payloads were allocated on the reader's thread and counted and freed on the workers', so cache lines and the
+// allocator's locks went back and forth for every event. A buffer is one allocation per batch, and nothing in it is
+// shared.
+class PackedEvents
+{
+public:
+    void append(const Event& event, const QString* key)
+    {
+        const qint64 numbers[] = { event.position, event.version, event.timeMs, qint64(event.dataFormat), key ? 1 : 0 };
+        m_bytes.append(reinterpret_cast<const char*>(numbers), sizeof numbers);
+        for (const QString* text : { &event.stream, &event.category, &event.type, &event.id, key }) {
+            if (!text)
+                continue;
+            appendSize(text->size());
+            m_bytes.append(reinterpret_cast<const char*>(text->constData()), text->size() * qsizetype(sizeof(QChar)));
+        }
+        for (const QByteArray* bytes : { &event.data, &event.metadata }) {
+            appendSize(bytes->size());
+            m_bytes.append(*bytes);
+        }
+        ++m_count;
+    }
+    qsizetype size() const { return m_count; }
+
+    // On the worker: the events, and the key of each event packed with one.
+    void unpack(QList<Event>& events, QList<std::optional<QString>>& keys) const
+    {
+        events.reserve(m_count);
+        const char* p = m_bytes.constData();
+        for (qsizetype i = 0; i < m_count; ++i) {
+            qint64 numbers[5];
+            std::memcpy(numbers, p, sizeof numbers);
+            p += sizeof numbers;
+            Event& event = events.emplace_back();
+            event.position = numbers[0];
+            event.version = numbers[1];
+            event.timeMs = numbers[2];
+            event.dataFormat = DataFormat(numbers[3]);
+            for (QString* text : { &event.stream, &event.category, &event.type, &event.id })
+                *text = readText(p);
+            if (numbers[4] != 0)
+                keys.append(readText(p));
+            for (QByteArray* bytes : { &event.data, &event.metadata }) {
+                const qint64 size = readSize(p);
+                *bytes = QByteArray(p, size);
+                p += size;
+            }
+        }
+    }
+
+private:
+    void appendSize(qint64 size) { m_bytes.append(reinterpret_cast<const char*>(&size), sizeof size); }
+    static qint64 readSize(const char*& p)
+    {
+        qint64 size = 0;
+        std::memcpy(&size, p, sizeof size);
+        p += sizeof size;
+        return size;
+    }
+    static QString readText(const char*& p)
+    {
+        const qint64 size = readSize(p);
+        QString text(size, Qt::Uninitialized);
+        std::memcpy(text.data(), p, size_t(size) * sizeof(QChar));
+        p += size * qint64(sizeof(QChar));
+        return text;
+    }
+
+    QByteArray m_bytes;
+    qsizetype m_count = 0;
+};
+
 // The events of one batch that one worker folds for one definition.
 struct LaneBatch
 {
-    ProjectionEngine::Batch batch;
+    PackedEvents events; // for a worker
+    QList<Event> direct; // for the reader's own share: its events need not cross a thread
+    QList<std::optional<QString>> directKeys;
+    qsizetype size() const { return events.size() + direct.size(); }
+    QBitArray reloadBefore;
+    QList<ProjectionEngine::BodyCheck> checkedBodies;
     QList<qint64> index; // each event's place in the source
-    QStringList partition; // each event's partition (unused for Whole)
 };
 
 // What a worker hands back for one definition and one batch.
@@ -63,9 +145,120 @@ struct LaneSpec
     Dealing dealing = Dealing::Whole;
 };
 
-// Engines (one per definition) on a thread of their own, folding the batches they are dealt. The reader posts a
-// batch, later waits for its outcome, and at the end asks for the states; the engines are created, used and
-// destroyed on the worker thread.
+// The engines of one share of the partitions (one engine per definition), folding the batches dealt to that share,
+// in order. They live on a worker thread (FoldWorker), or in line on the reader's thread.
+class FoldEngines
+{
+public:
+    FoldEngines(const QList<LaneSpec>& specs, const ProjectionEngine::Limits& limits)
+    {
+        for (const LaneSpec& spec : specs) {
+            Lane lane;
+            lane.engine = std::make_unique<ProjectionEngine>(limits);
+            lane.compileFault = lane.engine->compile(spec.script, spec.fileName);
+            lane.dealing = spec.dealing;
+            m_lanes.push_back(std::move(lane));
+        }
+    }
+
+    std::vector<LaneOutcome> fold(std::vector<LaneBatch>& batches)
+    {
+        std::vector<LaneOutcome> outcomes(m_lanes.size());
+        for (size_t l = 0; l < m_lanes.size() && l < batches.size(); ++l)
+            fold(m_lanes[l], batches[l], outcomes[l]);
+        return outcomes;
+    }
+
+    // Per definition, the partitions these engines folded, each with its first event's place.
+    std::vector<LaneFinal> finals()
+    {
+        std::vector<LaneFinal> finals;
+        for (Lane& lane : m_lanes) {
+            LaneFinal final;
+            qint64 order = 0;
+            for (const QString& name : lane.engine->partitions()) {
+                // A Whole definition has one engine: its own order is the order of first events.
+                const qint64 first = lane.dealing == Dealing::Whole
+                    ? order++
+                    : lane.firstIndex.value(name, std::numeric_limits<qint64>::max());
+                final.partitions.append(
+                    { first, { name, lane.engine->stateJson(name), lane.engine->resultJson(name) } });
+            }
+            if (lane.engine->definition().biState) {
+                final.sharedState = lane.engine->sharedStateJson();
+                final.hasSharedState = true;
+            }
+            finals.push_back(std::move(final));
+        }
+        return finals;
+    }
+
+private:
+    struct Lane
+    {
+        std::unique_ptr<ProjectionEngine> engine;
+        std::optional<ProjectionFault> compileFault;
+        Dealing dealing = Dealing::Whole;
+        QHash<QString, qint64> firstIndex;
+        bool faulted = false;
+    };
+
+    static void fold(Lane& lane, LaneBatch& work, LaneOutcome& outcome)
+    {
+        if (work.size() == 0 || lane.faulted)
+            return;
+        if (lane.compileFault) {
+            outcome.fault = lane.compileFault; // the caller compiled it: only a broken machine gets here
+            lane.faulted = true;
+            return;
+        }
+        ProjectionEngine::Batch batch;
+        if (work.events.size() > 0) {
+            work.events.unpack(batch.events, batch.partitionKeys);
+        } else {
+            batch.events = std::move(work.direct);
+            batch.partitionKeys = std::move(work.directKeys);
+        }
+        batch.reloadBefore = std::move(work.reloadBefore);
+        batch.checkedBodies = std::move(work.checkedBodies);
+        // The partition of each event, for the order of first events.
+        QStringList partitions;
+        if (lane.dealing == Dealing::ByStream) {
+            for (const Event& event : std::as_const(batch.events))
+                partitions.append(event.stream);
+        } else if (lane.dealing == Dealing::ByKey) {
+            for (const std::optional<QString>& key : std::as_const(batch.partitionKeys))
+                partitions.append(key.value_or(QString()));
+        }
+        const ProjectionEngine::BatchOutcome fed = lane.engine->processBatch(std::move(batch));
+        if (fed.fault) {
+            outcome.fault = fed.fault;
+            outcome.faultAt = fed.processed < work.index.size() ? work.index.at(fed.processed) : -1;
+            lane.faulted = true;
+        }
+        if (lane.dealing != Dealing::Whole) {
+            for (qsizetype i = 0; i < fed.delivered.size(); ++i) {
+                if (fed.delivered.testBit(i) && !lane.firstIndex.contains(partitions.at(i)))
+                    lane.firstIndex.insert(partitions.at(i), work.index.at(i));
+            }
+        }
+        if (lane.engine->hasOutput()) {
+            ProjectionEngine::TaggedOutput output = lane.engine->takeTaggedOutput();
+            const auto place
+                = [&work](qsizetype at) { return at >= 0 && at < work.index.size() ? work.index.at(at) : -1; };
+            for (auto& [at, event] : output.emitted)
+                outcome.emitted.append({ place(at), std::move(event) });
+            for (auto& [at, line] : output.log)
+                outcome.log.append({ place(at), std::move(line) });
+        }
+    }
+
+    std::vector<Lane> m_lanes;
+};
+
+// FoldEngines on a thread of their own. The reader queues batches and later takes their outcomes in the same order;
+// a few batches may wait in the queue, so that the reader never waits for a worker before it reads on. The engines
+// are created, used and destroyed on the worker thread.
 class FoldWorker
 {
 public:
@@ -90,21 +283,22 @@ public:
     {
         {
             std::lock_guard lock(m_mutex);
-            m_batches = std::move(batches);
-            m_hasBatch = true;
-            m_batchDone = false;
+            m_queue.push_back(std::move(batches));
         }
         m_wake.notify_all();
     }
 
+    // The outcome of the oldest batch posted and not taken yet.
     std::vector<LaneOutcome> wait()
     {
         std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [this] { return m_batchDone; });
-        return std::exchange(m_outcomes, {});
+        m_done.wait(lock, [this] { return !m_outcomes.empty(); });
+        std::vector<LaneOutcome> outcome = std::move(m_outcomes.front());
+        m_outcomes.pop_front();
+        return outcome;
     }
 
-    // No more batches: per definition, the partitions this worker folded with their first event's place.
+    // No more batches: the final states of this worker's share.
     std::vector<LaneFinal> finish()
     {
         std::unique_lock lock(m_mutex);
@@ -115,62 +309,26 @@ public:
     }
 
 private:
-    struct Lane
-    {
-        std::unique_ptr<ProjectionEngine> engine;
-        std::optional<ProjectionFault> compileFault;
-        Dealing dealing = Dealing::Whole;
-        QHash<QString, qint64> firstIndex;
-        bool faulted = false;
-    };
-
     void loop(const QList<LaneSpec>& specs, const ProjectionEngine::Limits& limits)
     {
-        std::vector<Lane> lanes;
-        for (const LaneSpec& spec : specs) {
-            Lane lane;
-            lane.engine = std::make_unique<ProjectionEngine>(limits);
-            lane.compileFault = lane.engine->compile(spec.script, spec.fileName);
-            lane.dealing = spec.dealing;
-            lanes.push_back(std::move(lane));
-        }
+        FoldEngines engines(specs, limits);
         for (;;) {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_hasBatch || m_finish || m_stop; });
+            m_wake.wait(lock, [this] { return !m_queue.empty() || m_finish || m_stop; });
             if (m_stop)
                 return;
-            if (m_hasBatch) {
-                m_hasBatch = false;
-                std::vector<LaneBatch> batches = std::move(m_batches);
+            if (!m_queue.empty()) {
+                std::vector<LaneBatch> batches = std::move(m_queue.front());
+                m_queue.pop_front();
                 lock.unlock();
-                std::vector<LaneOutcome> outcomes(lanes.size());
-                for (size_t l = 0; l < lanes.size() && l < batches.size(); ++l)
-                    fold(lanes[l], batches[l], outcomes[l]);
+                std::vector<LaneOutcome> outcomes = engines.fold(batches);
                 lock.lock();
-                m_outcomes = std::move(outcomes);
-                m_batchDone = true;
+                m_outcomes.push_back(std::move(outcomes));
                 m_done.notify_all();
                 continue;
             }
             lock.unlock();
-            std::vector<LaneFinal> finals;
-            for (Lane& lane : lanes) {
-                LaneFinal final;
-                qint64 order = 0;
-                for (const QString& name : lane.engine->partitions()) {
-                    // A Whole definition has one engine: its own order is the order of first events.
-                    const qint64 first = lane.dealing == Dealing::Whole
-                        ? order++
-                        : lane.firstIndex.value(name, std::numeric_limits<qint64>::max());
-                    final.partitions.append(
-                        { first, { name, lane.engine->stateJson(name), lane.engine->resultJson(name) } });
-                }
-                if (lane.engine->definition().biState) {
-                    final.sharedState = lane.engine->sharedStateJson();
-                    final.hasSharedState = true;
-                }
-                finals.push_back(std::move(final));
-            }
+            std::vector<LaneFinal> finals = engines.finals();
             lock.lock();
             m_final = std::move(finals);
             m_finished = true;
@@ -179,51 +337,25 @@ private:
         }
     }
 
-    static void fold(Lane& lane, LaneBatch& work, LaneOutcome& outcome)
-    {
-        if (work.batch.events.isEmpty() || lane.faulted)
-            return;
-        if (lane.compileFault) {
-            outcome.fault = lane.compileFault; // the caller compiled it: only a broken machine gets here
-            lane.faulted = true;
-            return;
-        }
-        const ProjectionEngine::BatchOutcome fed = lane.engine->processBatch(std::move(work.batch));
-        if (fed.fault) {
-            outcome.fault = fed.fault;
-            outcome.faultAt = fed.processed < work.index.size() ? work.index.at(fed.processed) : -1;
-            lane.faulted = true;
-        }
-        if (lane.dealing != Dealing::Whole) {
-            for (qsizetype i = 0; i < fed.delivered.size(); ++i) {
-                if (fed.delivered.testBit(i) && !lane.firstIndex.contains(work.partition.at(i)))
-                    lane.firstIndex.insert(work.partition.at(i), work.index.at(i));
-            }
-        }
-        if (lane.engine->hasOutput()) {
-            ProjectionEngine::TaggedOutput output = lane.engine->takeTaggedOutput();
-            const auto place
-                = [&work](qsizetype at) { return at >= 0 && at < work.index.size() ? work.index.at(at) : -1; };
-            for (auto& [at, event] : output.emitted)
-                outcome.emitted.append({ place(at), std::move(event) });
-            for (auto& [at, line] : output.log)
-                outcome.log.append({ place(at), std::move(line) });
-        }
-    }
-
     std::mutex m_mutex;
     std::condition_variable m_wake; // to the worker: a batch, finish or stop
     std::condition_variable m_done; // to the reader: a batch's outcome, or the final states
-    std::vector<LaneBatch> m_batches;
-    bool m_hasBatch = false;
-    bool m_batchDone = false;
+    std::deque<std::vector<LaneBatch>> m_queue;
+    std::deque<std::vector<LaneOutcome>> m_outcomes;
     bool m_finish = false;
     bool m_finished = false;
     bool m_stop = false;
-    std::vector<LaneOutcome> m_outcomes;
     std::vector<LaneFinal> m_final;
     std::thread m_thread; // last: started once the members above exist
 };
+
+// Batches dealt and not yet collected, at most: enough that no thread waits for another while the OS shares the
+// cores between the reader and the workers, few enough that memory holds a few thousand events.
+constexpr size_t kBatchesInFlight = 4;
+
+// Partitions are dealt to the shares by hash into this many buckets; the reader's own share gets fewer of them, since
+// it also reads (with two shares, a quarter).
+constexpr int kBuckets = 64;
 
 // One definition on the reader's side: how its events are chosen and dealt.
 struct Lane
@@ -246,7 +378,8 @@ struct Lane
     // The partitionBy output of the batch the workers hold, and of the one being read: it goes to the sink before
     // the handlers' output of the same event. Only log lines: what partitionBy emits is dropped when it runs on the
     // reader's thread (docs/projections.md, "Differences").
-    QList<std::pair<qint64, QString>> keyLog, nextKeyLog;
+    std::deque<QList<std::pair<qint64, QString>>> keyLog; // per batch in flight, oldest first
+    QList<std::pair<qint64, QString>> nextKeyLog;
 };
 
 Dealing dealingOf(const ProjectionDefinition& definition)
@@ -282,13 +415,12 @@ Result<ProjectionResults> runOnOneThread(EventStore& store, ProjectionEngine& en
 
 // Hands a batch's output to the sink in event order: each worker's is in order already, and a stable sort keeps the
 // partitionBy output (put first) before the handlers' output of the same event.
-void deliver(Lane& lane, std::vector<LaneOutcome*>& outcomes)
+void deliver(Lane& lane, QList<std::pair<qint64, QString>> log, std::vector<LaneOutcome*>& outcomes)
 {
     const ParallelProjectionRunner::Sink* sink = lane.sink;
     if (!sink || (!sink->emitted && !sink->logged))
         return;
     QList<std::pair<qint64, EmittedEvent>> emitted;
-    QList<std::pair<qint64, QString>> log = std::exchange(lane.keyLog, {});
     for (LaneOutcome* outcome : outcomes) {
         emitted.append(std::move(outcome->emitted));
         log.append(std::move(outcome->log));
@@ -330,19 +462,32 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
     QList<LaneSpec> specs;
     for (Lane& lane : lanes)
         specs.append({ lane.script, lane.fileName, lane.dealing });
+    // Share 0 is folded in line by the reader's thread, shares 1.. by worker threads: one busy thread per core. A third
+    // thread on two cores made every thread's work half again as costly (their caches evicted each other's at each
+    // switch), so the reader folds a smaller share itself instead.
+    FoldEngines local(specs, limits);
+    std::deque<std::vector<LaneOutcome>> localOutcomes;
     std::vector<std::unique_ptr<FoldWorker>> workers;
-    for (int i = 0; i < threads; ++i)
+    for (int i = 1; i < threads; ++i)
         workers.push_back(std::make_unique<FoldWorker>(specs, limits));
+    const int readerBuckets = threads <= 1 ? kBuckets : kBuckets / (2 * threads);
+    const auto shareOf = [&](const QString& partition) {
+        const int bucket = int(qHash(partition) % uint(kBuckets));
+        return bucket < readerBuckets ? 0 : 1 + (bucket - readerBuckets) % (threads - 1);
+    };
 
     ProjectionEventReader reader(store, source, scope);
     ParallelOutcome outcome;
     outcome.threads = threads;
     qint64 read = 0; // events read from the source
     qint64 folded = 0; // events whose batch came back
-    qint64 inFlight = 0;
+    std::deque<qint64> inFlight; // the size of each batch the workers hold, oldest first
     bool ended = false;
+    // The oldest batch's outcomes from every worker, merged and handed to the sinks.
     const auto collect = [&] {
         std::vector<std::vector<LaneOutcome>> all;
+        all.push_back(std::move(localOutcomes.front()));
+        localOutcomes.pop_front();
         for (auto& worker : workers)
             all.push_back(worker->wait());
         for (size_t l = 0; l < lanes.size(); ++l) {
@@ -358,10 +503,16 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
                 lanes[l].faulted = lanes[l].faulted || outcome.fault.has_value();
                 outcomes.push_back(&outcome);
             }
+            QList<std::pair<qint64, QString>> keyLog; // partitionBy's lines of this batch, put first
+            if (!lanes[l].keyLog.empty()) {
+                keyLog = std::move(lanes[l].keyLog.front());
+                lanes[l].keyLog.pop_front();
+            }
             if (!lanes[l].faulted)
-                deliver(lanes[l], outcomes);
+                deliver(lanes[l], std::move(keyLog), outcomes);
         }
-        folded += std::exchange(inFlight, 0);
+        folded += inFlight.front();
+        inFlight.pop_front();
     };
     const auto allFaulted
         = [&] { return std::all_of(lanes.begin(), lanes.end(), [](const Lane& lane) { return lane.faulted; }); };
@@ -380,7 +531,7 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
             }
             Result<std::optional<Event>> next = reader.next();
             if (!next) {
-                if (inFlight > 0)
+                while (!inFlight.empty())
                     collect();
                 return next.error();
             }
@@ -398,18 +549,27 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
             Lane& lane = lanes[l];
             if (lane.faulted)
                 continue;
-            // The events that reach the script; their places in the batch.
+            // The events that reach the script; their places in the batch. The last lane takes the events, the
+            // others copy them (a copy shares the strings and payloads, but costs their reference counts).
+            const bool last = l + 1 == lanes.size();
             QList<Event> reaching;
+            QList<ProjectionEngine::BodyCheck> checks; // passed on, so that the worker does not check again
             QList<qint64> places;
+            reaching.reserve(events.size());
+            checks.reserve(events.size());
+            places.reserve(events.size());
             for (qsizetype i = 0; i < events.size(); ++i) {
-                const Event& event = events.at(i);
+                Event& event = events[i];
                 if (!lane.selectsAll && !ProjectionEventReader::selects(lane.definition, scope, event))
                     continue;
                 ++lane.selected;
-                if ((!lane.definition.allEvents && !lane.handled.contains(event.type))
-                    || !ProjectionEngine::passesValidation(event))
+                if (!lane.definition.allEvents && !lane.handled.contains(event.type))
                     continue;
-                reaching.append(event);
+                const std::optional<ProjectionEngine::BodyCheck> check = ProjectionEngine::checkBody(event);
+                if (!check)
+                    continue;
+                reaching.append(last ? std::move(event) : event); // the reader's own: packed, then freed here
+                checks.append(*check);
                 places.append(first + i);
             }
             QList<std::optional<QString>> keys;
@@ -451,42 +611,52 @@ Result<ParallelOutcome> runParallel(EventStore& store, std::vector<Lane>& lanes,
                 // Another shard's partition: it still moved the last partition, as it would in a run of all of them.
                 if (settings.shard && lane.dealing != Dealing::Whole && !settings.shard->contains(partition))
                     continue;
-                const int worker
-                    = lane.dealing == Dealing::Whole ? lane.wholeWorker : int(qHash(partition) % uint(threads));
-                LaneBatch& batch = dealt[worker][l];
-                batch.batch.events.append(reaching.at(i));
-                const qsizetype at = batch.batch.events.size() - 1;
-                batch.batch.reloadBefore.resize(at + 1);
-                batch.batch.reloadBefore.setBit(at, reload);
-                if (lane.dealing == Dealing::ByKey)
-                    batch.batch.partitionKeys.append(partition);
+                const int share = lane.dealing == Dealing::Whole ? lane.wholeWorker : shareOf(partition);
+                LaneBatch& batch = dealt[share][l];
+                if (share == 0) {
+                    batch.direct.append(std::move(reaching[i]));
+                    if (lane.dealing == Dealing::ByKey)
+                        batch.directKeys.append(partition);
+                } else {
+                    batch.events.append(reaching.at(i), lane.dealing == Dealing::ByKey ? &partition : nullptr);
+                }
+                batch.checkedBodies.append(checks.at(i));
+                const qsizetype at = batch.size() - 1;
+                batch.reloadBefore.resize(at + 1);
+                batch.reloadBefore.setBit(at, reload);
                 batch.index.append(places.at(i));
-                batch.partition.append(partition);
-            }
-        }
-        // The workers folded the previous batch while this one was read.
-        if (inFlight > 0) {
-            collect();
-            if (allFaulted())
-                break;
-            if (progress && !progress(folded)) {
-                outcome.cancelled = true;
-                break;
             }
         }
         if (!events.isEmpty()) {
-            for (int i = 0; i < threads; ++i)
-                workers[i]->post(std::move(dealt[i]));
-            inFlight = events.size();
-            for (Lane& lane : lanes) {
-                lane.keyLog = std::exchange(lane.nextKeyLog, {});
+            for (int i = 1; i < threads; ++i)
+                workers[i - 1]->post(std::move(dealt[i]));
+            localOutcomes.push_back(local.fold(dealt[0])); // while the workers fold theirs
+            inFlight.push_back(events.size());
+            for (Lane& lane : lanes)
+                lane.keyLog.push_back(std::exchange(lane.nextKeyLog, {}));
+        }
+        // The workers fold while the next batches are read; only when kBatchesInFlight wait does the reader wait.
+        bool stop = false;
+        while (inFlight.size() >= (ended ? 1 : kBatchesInFlight)) {
+            collect();
+            if (allFaulted()) {
+                stop = true;
+                break;
+            }
+            if (progress && !progress(folded)) {
+                outcome.cancelled = true;
+                stop = true;
+                break;
             }
         }
+        if (stop)
+            break;
     }
-    if (inFlight > 0)
+    while (!inFlight.empty())
         collect();
 
     std::vector<std::vector<LaneFinal>> finals;
+    finals.push_back(local.finals());
     for (auto& worker : workers)
         finals.push_back(worker->finish());
     workers.clear();
@@ -546,7 +716,7 @@ Result<ProjectionResults> ParallelProjectionRunner::run(EventStore& store, Proje
         nothing.definition = engine.definition();
         return nothing;
     }
-    if ((threads <= 1 && !sharded) || !canSplit(engine.definition()))
+    if ((threads <= 1 && !sharded && !qEnvironmentVariableIsSet("ONEWORKER")) || !canSplit(engine.definition()))
         return runOnOneThread(store, engine, scope, settings, sink);
 
     std::vector<Lane> lanes(1);
@@ -630,7 +800,7 @@ Result<ParallelProjectionRunner::Together> ParallelProjectionRunner::runTogether
         lane.engine = definitions.at(i).engine;
         lane.script = definitions.at(i).script;
         lane.fileName = definitions.at(i).fileName;
-        lane.wholeWorker = int(i % threads);
+        lane.wholeWorker = threads > 1 ? 1 + int(i % (threads - 1)) : 0; // a worker: the reader reads too
         prepare(lane, settings.limits);
         const ProjectionDefinition& own = lane.definition;
         // A scope replaces every source; otherwise a definition reading less than the union picks its events.

@@ -266,9 +266,20 @@ ProjectionEngine::ProjectionEngine(Limits limits)
 
 ProjectionEngine::~ProjectionEngine() = default;
 
-bool ProjectionEngine::passesValidation(const Event& event)
+std::optional<ProjectionEngine::BodyCheck> ProjectionEngine::checkBody(const Event& event)
 {
-    return bodyKindOf(event).has_value();
+    const std::optional<BodyKind> kind = bodyKindOf(event);
+    if (!kind)
+        return std::nullopt;
+    switch (*kind) {
+    case BodyKind::NotJson:
+        return BodyCheck::NotJson;
+    case BodyKind::Json:
+        return BodyCheck::Json;
+    case BodyKind::JsonFaulting:
+        return BodyCheck::JsonFaulting;
+    }
+    return std::nullopt;
 }
 
 namespace {
@@ -491,7 +502,15 @@ ProjectionEngine::BatchOutcome ProjectionEngine::processBatch(Batch batch)
         }
         if (keyed && (i >= batch.partitionKeys.size() || !batch.partitionKeys.at(i)))
             continue; // the partitionBy that dealt it skipped it
-        const std::optional<BodyKind> kind = bodyKindOf(event);
+        std::optional<BodyKind> kind;
+        if (i < batch.checkedBodies.size()) {
+            const BodyCheck checked = batch.checkedBodies.at(i);
+            kind = checked == BodyCheck::Json   ? BodyKind::Json
+                : checked == BodyCheck::NotJson ? BodyKind::NotJson
+                                                : BodyKind::JsonFaulting;
+        } else {
+            kind = bodyKindOf(event);
+        }
         if (!kind)
             continue;
         int flag = reloadPending ? kReloadFlag : 0;

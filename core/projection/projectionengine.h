@@ -37,6 +37,15 @@ public:
         bool allowConsole = false; // console.log as an extension (the server faults); see docs/projections.md
     };
 
+    // How an event's body reaches the script after the server's content-type validation (docs/projections.md,
+    // "Which events a projection sees"); nullopt: it never does, whatever its type.
+    enum class BodyCheck : quint8 {
+        NotJson, // `isJson` false, `body` undefined
+        Json,
+        JsonFaulting, // passed only the lenient check: reading `body` throws
+    };
+    static std::optional<BodyCheck> checkBody(const Event& event);
+
     // A body larger than this never reaches the script (a JavaScript string holds at most 2^29 - 24 characters).
     static constexpr qint64 kMaxPayloadBytes = qint64(256) << 20;
 
@@ -66,6 +75,7 @@ public:
         QList<Event> events;
         QBitArray reloadBefore;
         QList<std::optional<QString>> partitionKeys; // for a partitionBy projection dealt by key; nullopt: skipped
+        QList<BodyCheck> checkedBodies; // checkBody() of each event, when the caller ran it already
     };
     struct BatchOutcome
     {
@@ -86,10 +96,6 @@ public:
     Keys partitionKeysOf(const QList<Event>& events);
 
     qint64 eventsDelivered() const { return m_delivered; }
-
-    // Whether an event's body passes the server's content-type validation (docs/projections.md, "Which events a
-    // projection sees"): an event that does not never reaches the script, whatever its type.
-    static bool passesValidation(const Event& event);
 
     // Partitions in the order of their first event ("" is the root). The shared state of a bi-state
     // projection is not a partition here, see sharedStateJson().

@@ -59,6 +59,8 @@
     var mapGet = uncurryThis(Map.prototype.get);
     var mapSet = uncurryThis(Map.prototype.set);
     var mapHas = uncurryThis(Map.prototype.has);
+    var hasOwnProperty = uncurryThis(Object.prototype.hasOwnProperty);
+    var reflectOwnKeys = Reflect.ownKeys;
     var stringTrim = String.prototype.trim;
     var stringToLowerCase = String.prototype.toLowerCase;
     var stringIndexOf = String.prototype.indexOf;
@@ -169,17 +171,20 @@
         }
         if (getPrototype(value) !== objectPrototype)
             return false;
-        var names = ownNames(value);
-        if (names.length !== objectKeys(value).length || ownSymbols(value).length > 0)
-            return false;
-        for (i = 0; i < names.length; ++i) {
-            element = value[names[i]];
+        // Every own key is an enumerable string key when the for-in below (own keys only, checked) counts as many keys
+        // as the object has in all (symbols and non-enumerable names included): one array instead of three.
+        var count = 0;
+        for (var key in value) {
+            if (!hasOwnProperty(value, key))
+                return false;
+            ++count;
+            element = value[key];
             type = typeof element;
             if (type === "object" ? element !== null && !isPlain(element, depth + 1)
                                   : type !== "string" && type !== "number" && type !== "boolean" && type !== "undefined")
                 return false;
         }
-        return true;
+        return count === reflectOwnKeys(value).length;
     }
 
     // The stored text of a state; null means "no state" (null or undefined).

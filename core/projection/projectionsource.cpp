@@ -6,7 +6,7 @@ namespace EventScope {
 
 namespace {
 // Events per keyset page: large enough that the query cost is spread thin, small enough to stay a few MB.
-constexpr int kPageSize = 1000;
+constexpr int kPageSize = 4096;
 } // namespace
 
 ProjectionEventReader::ProjectionEventReader(

@@ -105,6 +105,25 @@ Result<StreamReplay::Point> StreamReplay::loadStream(EventStore& store, const QS
     ProjectionEventReader reader(store, definition, ProjectionScope { stream, {} });
     m_checkpoints.push_back(std::nullopt);
     m_sharedCheckpoints.push_back(std::nullopt);
+    // Without a predicate the fold goes a checkpoint interval at a time, one call into the script each.
+    const auto foldPending = [&] {
+        while (!m_fault && m_foldable < m_events.size()) {
+            const qint64 upTo = std::min<qint64>(m_events.size(), (m_foldable / m_interval + 1) * m_interval);
+            ProjectionEngine::Batch batch;
+            batch.events = m_events.mid(m_foldable, upTo - m_foldable);
+            const ProjectionEngine::BatchOutcome outcome = m_engine->processBatch(std::move(batch));
+            m_foldable += outcome.processed;
+            m_engineAt = m_foldable;
+            if (outcome.fault) {
+                m_fault = outcome.fault;
+                break;
+            }
+            if (m_foldable % m_interval == 0) {
+                m_checkpoints.push_back(currentState());
+                m_sharedCheckpoints.push_back(definition.biState ? m_engine->sharedStateJson() : std::nullopt);
+            }
+        }
+    };
     for (;;) {
         Result<std::optional<Event>> next = reader.next();
         if (!next)
@@ -118,6 +137,11 @@ Result<StreamReplay::Point> StreamReplay::loadStream(EventStore& store, const QS
         m_events.append(std::move(**next));
         if (m_fault)
             continue; // keep reading: the events after a fault are still shown, only not folded
+        if (!predicate) {
+            if (m_events.size() % m_interval == 0)
+                foldPending();
+            continue;
+        }
         if (auto fault = m_engine->process(m_events.last())) {
             m_fault = fault;
             continue;
@@ -128,22 +152,22 @@ Result<StreamReplay::Point> StreamReplay::loadStream(EventStore& store, const QS
             m_checkpoints.push_back(currentState());
             m_sharedCheckpoints.push_back(definition.biState ? m_engine->sharedStateJson() : std::nullopt);
         }
-        if (predicate) {
-            const std::optional<QByteArray> state = currentState();
-            if (!state)
-                continue;
-            const std::variant<bool, ProjectionFault> held = m_engine->testPredicate(state);
-            if (const auto* fault = std::get_if<ProjectionFault>(&held)) {
-                found->fault = *fault;
-                found->fault->event = ProjectionFault::EventRef { stream, m_events.last().version };
-                break;
-            }
-            if (std::get<bool>(held)) {
-                found->count = m_foldable;
-                break;
-            }
+        const std::optional<QByteArray> state = currentState();
+        if (!state)
+            continue;
+        const std::variant<bool, ProjectionFault> held = m_engine->testPredicate(state);
+        if (const auto* fault = std::get_if<ProjectionFault>(&held)) {
+            found->fault = *fault;
+            found->fault->event = ProjectionFault::EventRef { stream, m_events.last().version };
+            break;
+        }
+        if (std::get<bool>(held)) {
+            found->count = m_foldable;
+            break;
         }
     }
+    if (!predicate)
+        foldPending();
     return Point { m_foldable, currentState(), m_fault };
 }
 
@@ -195,14 +219,14 @@ std::optional<ProjectionFault> StreamReplay::foldTo(qint64 count)
     // one event, not a restore and up to an interval.
     if (m_engineAt > count || m_engineAt < checkpoint * m_interval)
         restore(checkpoint);
-    while (m_engineAt < count) {
-        if (auto fault = m_engine->process(m_events.at(m_engineAt))) {
-            // The engine keeps the state before the faulting event.
-            return fault;
-        }
-        ++m_engineAt;
-    }
-    return std::nullopt;
+    if (m_engineAt >= count)
+        return std::nullopt;
+    ProjectionEngine::Batch batch;
+    batch.events = m_events.mid(m_engineAt, count - m_engineAt);
+    ProjectionEngine::BatchOutcome outcome = m_engine->processBatch(std::move(batch));
+    // On a fault the engine keeps the state before the faulting event.
+    m_engineAt += outcome.processed;
+    return std::move(outcome.fault);
 }
 
 StreamReplay::Point StreamReplay::stateAfter(qint64 count)

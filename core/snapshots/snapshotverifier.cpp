@@ -1,6 +1,6 @@
 #include "snapshotverifier.h"
 
-#include <core/replay/streamreplay.h>
+#include <core/projection/projectionsource.h>
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -15,6 +15,12 @@
 using namespace Qt::StringLiterals;
 
 namespace EventScope {
+
+namespace {
+// Events per call into the script while verifying: a long stream is folded in calls of this many, so that memory
+// holds one batch whatever the stream's length.
+constexpr qsizetype kVerifyBatchEvents = 2048;
+} // namespace
 
 QString SnapshotCheck::statusName(Status status)
 {
@@ -110,49 +116,90 @@ Result<QList<SnapshotCheck>> SnapshotVerifier::StreamChecker::check(
         return checks;
     }
 
-    std::unique_ptr<StreamReplay>& slot = m_replays[category];
-    if (!slot)
-        slot = std::make_unique<StreamReplay>(m_limits);
-    StreamReplay& replay = *slot;
-    const Result<StreamReplay::Point> loaded = replay.load(store, stream, projection->script, projection->fileName);
-    if (!loaded && loaded.error().kind != StoreError::Kind::InvalidArgument)
-        return loaded.error();
-    if (eventsReplayed)
-        *eventsReplayed += replay.foldableCount();
+    CategoryEngine& slot = m_engines[category];
+    if (!slot.engine) {
+        slot.engine = std::make_unique<ProjectionEngine>(m_limits);
+        slot.compileFault = slot.engine->compile(projection->script, projection->fileName);
+    }
+    const auto allFailed = [&](SnapshotCheck::Cause cause, const QString& message) {
+        for (const Snapshot& snapshot : std::as_const(snapshots))
+            checks.append(failed(checkOf(snapshot), cause, message));
+        return checks;
+    };
+    if (slot.compileFault)
+        return allFailed(SnapshotCheck::Cause::Projection, slot.compileFault->toString());
+    ProjectionEngine& engine = *slot.engine;
+    const ProjectionDefinition& definition = engine.definition();
+    const bool perStream = definition.form == ProjectionDefinition::Form::Reducer || definition.foreachStream;
+    if (definition.partitioned && !perStream)
+        return allFailed(SnapshotCheck::Cause::Projection,
+            u"'%1' partitions by its own key (partitionBy): a snapshot is the state of one stream, use "
+            "foreachStream() or a reducer"_s.arg(projection->fileName));
+    engine.resetState();
+    const QString partition = perStream ? stream : QString();
+
+    // One pass: fold up to each snapshot's version in turn, in batches; `next` is the first event not folded yet.
+    ProjectionEventReader reader(store, definition, ProjectionScope { stream, {} });
+    std::optional<Event> next;
+    bool ended = false;
+    const auto advance = [&]() -> Status {
+        Result<std::optional<Event>> read = reader.next();
+        if (!read)
+            return read.error();
+        next = std::move(*read);
+        ended = !next;
+        return Done {};
+    };
+    if (Status first = advance(); !first)
+        return first.error();
+    const std::optional<qint64> firstVersion = next ? std::optional(next->version) : std::nullopt;
+    std::optional<qint64> lastVersion; // of the events folded or skipped so far
+    qint64 folded = 0;
+    std::optional<ProjectionFault> fault;
     const JsonDiff& differ = m_diff;
     for (const Snapshot& snapshot : std::as_const(snapshots)) {
         SnapshotCheck check = checkOf(snapshot);
-        if (!loaded) {
-            checks.append(failed(check, SnapshotCheck::Cause::Projection, loaded.error().message));
-            continue;
+        // Every event up to the snapshot's version, a batch at a time.
+        while (!ended && next->version <= snapshot.version) {
+            ProjectionEngine::Batch batch;
+            while (!ended && next->version <= snapshot.version && batch.events.size() < kVerifyBatchEvents) {
+                lastVersion = next->version;
+                batch.events.append(std::move(*next));
+                if (Status read = advance(); !read)
+                    return read.error();
+            }
+            if (fault)
+                continue; // past a fault nothing is folded; the events are only counted out
+            const ProjectionEngine::BatchOutcome outcome = engine.processBatch(std::move(batch));
+            folded += outcome.processed;
+            if (outcome.fault)
+                fault = outcome.fault;
         }
-        if (replay.eventCount() == 0) {
+        if (!firstVersion) {
             checks.append(failed(check, SnapshotCheck::Cause::Snapshot,
                 u"the stream has no events, but a snapshot at version %1"_s.arg(snapshot.version)));
             continue;
         }
-        const qint64 lastVersion = replay.events().constLast().version;
-        if (snapshot.version > lastVersion) {
+        if (ended && lastVersion && snapshot.version > *lastVersion) {
             checks.append(failed(check, SnapshotCheck::Cause::Snapshot,
                 u"the snapshot is ahead of its stream: version %1, the last event is version %2"_s.arg(snapshot.version)
-                    .arg(lastVersion)));
+                    .arg(*lastVersion)));
             continue;
         }
-        const qint64 count = replay.countAtVersion(snapshot.version);
-        if (count == 0) {
+        if (snapshot.version < *firstVersion) {
             checks.append(failed(check, SnapshotCheck::Cause::Snapshot,
                 u"the snapshot is at version %1, before the stream's first event (version %2)"_s.arg(snapshot.version)
-                    .arg(replay.events().constFirst().version)));
+                    .arg(*firstVersion)));
             continue;
         }
-        const StreamReplay::Point point = replay.stateAfter(count);
-        if (point.fault) {
+        if (fault) {
             checks.append(failed(check, SnapshotCheck::Cause::Projection,
-                u"the projection faulted before version %1: %2"_s.arg(snapshot.version).arg(point.fault->toString())));
+                u"the projection faulted before version %1: %2"_s.arg(snapshot.version).arg(fault->toString())));
             continue;
         }
+        const std::optional<QByteArray> state = engine.stateJson(partition);
         const Result<JsonDiffResult> compared
-            = differ.compareJson(snapshot.state, point.state.value_or(QByteArrayLiteral("null")));
+            = differ.compareJson(snapshot.state, state.value_or(QByteArrayLiteral("null")));
         if (!compared) {
             // The replay's state is the engine's own JSON: only the snapshot's side can be unreadable.
             QString message = compared.error().message;
@@ -164,6 +211,8 @@ Result<QList<SnapshotCheck>> SnapshotVerifier::StreamChecker::check(
         check.changes = compared->changes;
         checks.append(std::move(check));
     }
+    if (eventsReplayed)
+        *eventsReplayed += folded;
     return checks;
 }
 

@@ -15,8 +15,6 @@
 
 namespace EventScope {
 
-class StreamReplay;
-
 // Checks the snapshots a store keeps against its events. A stream is read and folded ONCE through its category's
 // projection (StreamReplay keeps checkpoints), and each snapshot is compared with the state at its version by
 // JsonDiff (objects by key, numbers by value, the ignored keys and paths left out).
@@ -48,8 +46,9 @@ public:
         qsizetype lastGood = -1;
     };
 
-    // Checks stream after stream on one thread, keeping one StreamReplay (one compiled engine) per category:
-    // compiling an engine for every stream would cost more than folding most streams.
+    // Checks stream after stream on one thread, keeping one compiled engine per category (compiling one for every
+    // stream would cost more than folding most streams). A stream is read once and folded up to each snapshot's
+    // version in turn, in batches, and its events are not kept: memory holds one batch whatever the stream's length.
     class StreamChecker
     {
     public:
@@ -64,10 +63,16 @@ public:
             EventStore& store, const QString& stream, qint64* eventsReplayed = nullptr, const QString& category = {});
 
     private:
+        struct CategoryEngine
+        {
+            std::unique_ptr<ProjectionEngine> engine;
+            std::optional<ProjectionFault> compileFault;
+        };
+
         const SnapshotProjections& m_projections;
         JsonDiff m_diff;
         ProjectionEngine::Limits m_limits;
-        std::map<QString, std::unique_ptr<StreamReplay>> m_replays;
+        std::map<QString, CategoryEngine> m_engines;
     };
 
     // The checks of every snapshot of `stream`, by version. A store error is an error; everything wrong with a

@@ -34,6 +34,9 @@ public:
     // The column's UTF-8 text as the backend holds it, valid until next(); nullopt when the column is not stored as
     // text (then text() decodes it). Lets a reader reuse a QString it already made for the same bytes.
     virtual std::optional<QByteArrayView> utf8(int column) const = 0;
+    // The column's bytes as the backend holds them, valid until next(); nullopt when they must be decoded first (then
+    // bytes() does). Saves a copy for a value that is turned into something else right away (a UUID into text).
+    virtual std::optional<QByteArrayView> bytesView(int column) const = 0;
 };
 
 } // namespace EventScope

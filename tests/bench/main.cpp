@@ -181,6 +181,9 @@ int main(int argc, char** argv)
         }
         stores.append(*store);
     }
+    err() << u"measuring eventscope-cli's start\n"_s;
+    err().flush();
+    report.rows.append(measureCliStart(cache.directory()));
     err() << u"measuring peak memory in child processes\n"_s;
     err().flush();
     report.rows.append(measurePeakRss(stores, settings));

@@ -16,4 +16,8 @@ QList<Measurement> measureReplay(const CachedStore& store, const RunSettings& se
 // final states are compared, so a fast wrong answer fails the row.
 QList<Measurement> measureProjectionThroughput(const CachedStore& store, const RunSettings& settings);
 
+// `eventscope-cli project` on a 10-event demo store (made in `cacheDirectory`), process start to exit, beside node
+// running the reference fold over the same events.
+Measurement measureCliStart(const QString& cacheDirectory);
+
 } // namespace EventScope::Bench

@@ -143,7 +143,12 @@ private slots:
         QCOMPARE(summary[u"snapshots"_s].toInteger(), lines.size() - 1);
         QCOMPARE(summary[u"match"_s].toInteger(), lines.size() - 1 - m_planted.size());
         QCOMPARE(summary[u"error"_s].toInteger(), 0);
-        QCOMPARE(summary[u"events_replayed"_s].toInteger(), 20000);
+        // A stream is folded up to its last snapshot, not beyond: the events at or before each stream's last one.
+        const QByteArray upToLastSnapshots = queryText(m_store,
+            "SELECT count(*) FROM events e JOIN (SELECT stream_id, max(version) AS last FROM snapshots"
+            " GROUP BY stream_id) s ON s.stream_id = e.stream_id WHERE e.version <= s.last");
+        QVERIFY(upToLastSnapshots.toLongLong() > 10000);
+        QCOMPARE(summary[u"events_replayed"_s].toInteger(), upToLastSnapshots.toLongLong());
         QVERIFY(summary.contains(u"seconds"_s));
         // The HTML report names each drift.
         QFile html(report);

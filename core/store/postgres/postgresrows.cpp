@@ -194,6 +194,16 @@ std::optional<QByteArrayView> PostgresRows::utf8(int column) const
     return QByteArrayView(PQgetvalue(m_row, m_index, column), PQgetlength(m_row, m_index, column));
 }
 
+std::optional<QByteArrayView> PostgresRows::bytesView(int column) const
+{
+    // bytea arrives hex-encoded and is decoded by bytes(); everything else is the bytes as sent.
+    if (isNull(column))
+        return QByteArrayView();
+    if (PQftype(m_row, column) == kByteaOid)
+        return std::nullopt;
+    return QByteArrayView(PQgetvalue(m_row, m_index, column), PQgetlength(m_row, m_index, column));
+}
+
 QByteArray PostgresRows::bytes(int column) const
 {
     if (isNull(column))

@@ -27,6 +27,7 @@ public:
     QString text(int column) const override;
     QByteArray bytes(int column) const override;
     std::optional<QByteArrayView> utf8(int column) const override;
+    std::optional<QByteArrayView> bytesView(int column) const override;
 
 private:
     friend class PostgresConnection;

@@ -79,6 +79,7 @@ public:
     QString text(int column) const override { return m_statement.text(column); }
     QByteArray bytes(int column) const override { return m_statement.bytes(column); }
     std::optional<QByteArrayView> utf8(int column) const override { return m_statement.utf8(column); }
+    std::optional<QByteArrayView> bytesView(int column) const override { return m_statement.bytesView(column); }
 
 private:
     SqliteDatabase& m_database;

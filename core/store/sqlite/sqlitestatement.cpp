@@ -119,6 +119,12 @@ QByteArrayView SqliteStatement::utf8(int column) const
     return QByteArrayView(data, sqlite3_column_bytes(m_statement, column));
 }
 
+QByteArrayView SqliteStatement::bytesView(int column) const
+{
+    const void* data = sqlite3_column_blob(m_statement, column);
+    return QByteArrayView(static_cast<const char*>(data), sqlite3_column_bytes(m_statement, column));
+}
+
 QByteArray SqliteStatement::bytes(int column) const
 {
     // Ask for the blob first: asking for text would convert a BLOB column's bytes.

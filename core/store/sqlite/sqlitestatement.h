@@ -38,6 +38,7 @@ public:
     // The text as UTF-8 bytes, valid until the next step.
     QByteArrayView utf8(int column) const;
     QByteArray bytes(int column) const; // blob or text, whatever the column holds
+    QByteArrayView bytesView(int column) const; // the same without a copy, valid until the next step
     int bytesSize(int column) const;
     bool isBlob(int column) const;
 
