@@ -58,12 +58,22 @@ QVariant ProjectionResultsModel::data(const QModelIndex& index, int role) const
             return preview(partition.state);
         case ResultColumn:
             return showsResults() ? preview(partition.result) : QString();
+        case HandlerColumn:
+            if (const ProjectionDefinition::Function* handler = lastHandler(partition))
+                return handler->line > 0 ? tr("%1 (line %2)").arg(handler->name).arg(handler->line) : handler->name;
+            return tr("(no handler: the body)");
         }
         return {};
     case Qt::ToolTipRole:
         if (index.column() == PartitionColumn)
             return partition.name.isEmpty() ? tr("The root partition") : partition.name;
+        if (index.column() == HandlerColumn && lastHandler(partition))
+            return tr("The handler that applied this partition's last event; click to go to its line");
         return {};
+    case HandlerLineRole:
+        if (const ProjectionDefinition::Function* handler = lastHandler(partition))
+            return handler->line;
+        return 0;
     case PartitionRole:
         return partition.name;
     case StateRole:
@@ -85,8 +95,18 @@ QVariant ProjectionResultsModel::headerData(int section, Qt::Orientation orienta
         return tr("State");
     case ResultColumn:
         return tr("Result");
+    case HandlerColumn:
+        return tr("Last handler");
     }
     return {};
+}
+
+const ProjectionDefinition::Function* ProjectionResultsModel::lastHandler(
+    const ProjectionResults::Partition& partition) const
+{
+    const QList<ProjectionDefinition::Function>& handlers = m_results.definition.handlers;
+    return partition.lastHandler && *partition.lastHandler < handlers.size() ? &handlers.at(*partition.lastHandler)
+                                                                             : nullptr;
 }
 
 } // namespace EventScope

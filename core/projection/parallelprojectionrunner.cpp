@@ -181,8 +181,9 @@ public:
                 const qint64 first = lane.dealing == Dealing::Whole
                     ? order++
                     : lane.firstIndex.value(name, std::numeric_limits<qint64>::max());
-                final.partitions.append(
-                    { first, { name, lane.engine->stateJson(name), lane.engine->resultJson(name) } });
+                final.partitions.append({ first,
+                    { name, lane.engine->stateJson(name), lane.engine->resultJson(name),
+                        lane.engine->lastHandler(name) } });
             }
             if (lane.engine->definition().biState) {
                 final.sharedState = lane.engine->sharedStateJson();

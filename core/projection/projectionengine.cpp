@@ -816,6 +816,21 @@ std::optional<QByteArray> ProjectionEngine::resultJson(const QString& partition)
     return textOf(isolate, d->callApi("resultText", { toV8(isolate, partition) }));
 }
 
+std::optional<int> ProjectionEngine::lastHandler(const QString& partition) const
+{
+    if (!m_compiled)
+        return std::nullopt;
+    ScriptIsolate::Scope scope(d->isolate);
+    v8::Isolate* isolate = d->isolate.isolate();
+    const v8::Local<v8::Value> value = d->callApi("lastHandler", { toV8(isolate, partition) });
+    const int code = value.IsEmpty() ? kRunsNothing : value->Int32Value(d->isolate.context()).FromMaybe(kRunsNothing);
+    if (code >= 0 && code < m_definition.handlers.size())
+        return code; // a typed handler: they come first, in the order of handledEventTypes
+    if (code == kRunsAny && m_definition.handlers.size() > m_definition.handledEventTypes.size())
+        return int(m_definition.handledEventTypes.size()); // $any, or a reducer's apply: right after them
+    return std::nullopt;
+}
+
 std::optional<QByteArray> ProjectionEngine::sharedStateJson() const
 {
     return stateJson(QString());

@@ -104,6 +104,9 @@ public:
     std::optional<QByteArray> stateJson(const QString& partition) const;
     std::optional<QByteArray> resultJson(const QString& partition) const;
     std::optional<QByteArray> sharedStateJson() const;
+    // Which code applied the partition's last event: an index into definition().handlers; nullopt when no handler
+    // did (its body became the state) or no event reached it.
+    std::optional<int> lastHandler(const QString& partition) const;
 
     // Restores a checkpoint: the stored state of a partition (nullopt: no state, $init runs on its next
     // event). The next event reloads its state from this text, as after a partition switch.

@@ -9,7 +9,7 @@ ProjectionResults ProjectionResults::of(const ProjectionEngine& engine, const Pr
     ProjectionResults results;
     results.definition = engine.definition();
     for (const QString& name : engine.partitions())
-        results.partitions.append({ name, engine.stateJson(name), engine.resultJson(name) });
+        results.partitions.append({ name, engine.stateJson(name), engine.resultJson(name), engine.lastHandler(name) });
     if (results.definition.biState)
         results.sharedState = engine.sharedStateJson();
     results.outcome = outcome;

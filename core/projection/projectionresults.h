@@ -23,6 +23,9 @@ struct ProjectionResults
         QString name; // "" is the root
         std::optional<QByteArray> state; // JSON text; nullopt: no state
         std::optional<QByteArray> result; // JSON text; nullopt: no result
+        // Which code applied its last event: an index into definition.handlers; nullopt: none did (its body became
+        // the state).
+        std::optional<int> lastHandler {};
     };
 
     ProjectionDefinition definition;

@@ -545,6 +545,7 @@
     var liveState;
     var liveShared;
     var handlerList = []; // typed handlers, in the order C++ got their types (it passes an index per event)
+    var lastHandlers = new MapType(); // partition -> what applied its last event (a kRunning value): "which code ran"
 
     function netNumberText(number) {
         // .NET writes exponents as E+XX / E-XX, JavaScript as e+X / e-X (section 4).
@@ -692,6 +693,7 @@
             store(sharedKey, mapGet(stored, sharedKey), sharedText2);
         if (resultText !== undefined)
             mapSet(results, partition, resultText);
+        mapSet(lastHandlers, partition, handlerIndex >= 0 ? handlerIndex : handler !== null ? kRunsAny : kRunsNothing);
         for (var i = 0; i < pendingEmits.length; ++i)
             push(emitted, pendingEmits[i]);
         if (pendingEmits.length > 0)
@@ -855,9 +857,11 @@
             current = undefined;
         },
         setResultText: function (partition, text) { mapSet(results, partition, text); },
+        lastHandler: function (partition) { var h = mapGet(lastHandlers, partition); return h === undefined ? kRunsNothing : h; },
         reset: function () {
             stored = new MapType();
             results = new MapType();
+            lastHandlers = new MapType();
             partitionOrder = [];
             storedBytes = 0;
             current = undefined;

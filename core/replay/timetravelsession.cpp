@@ -30,7 +30,7 @@ public:
             return point.error();
         }
         return TimeTravelSession::Loaded { stream, m_replay->events(), m_replay->foldableCount(),
-            point->fault ? point->fault : m_replay->fault() };
+            point->fault ? point->fault : m_replay->fault(), m_replay->engine().definition() };
     }
 
     std::optional<TimeTravelSession::Frame> frame(qint64 count)

@@ -30,6 +30,7 @@ public:
         QList<Event> events; // the whole stream, oldest first
         qint64 foldable = 0; // events folded without a fault
         std::optional<ProjectionFault> fault; // of the compile (foldable 0) or of the event at `foldable`
+        ProjectionDefinition definition; // what the script declared, with where its handlers are written
     };
 
     // The state after `count` events and what the last of them (the event at count - 1) changed.

@@ -163,6 +163,81 @@ private slots:
         QCOMPARE(window->runPanel()->currentWidget(), window->runPanel()->compareTab());
     }
 
+    // Which code ran: each partition's row names the handler of its last event, and a click on it goes to its line.
+    void theLastHandlerOfAPartitionLeadsToItsLine()
+    {
+        auto window = openEditor(newWorkspace());
+        QVERIFY(window->newDefinition(u"kinds"_s, QString::fromUtf8(R"(fromCategory('account')
+  .foreachStream()
+  .when({
+    $init: () => ({ n: 0 }),
+    $any: (s, e) => { s.other = e.eventType; },
+    FundsDeposited: (s, e) => { s.n += 1; },
+    FundsWithdrawn: (s, e) => { s.n -= 1; },
+  });
+)")));
+        // Typed keys after $any: only they are delivered (the $any caveat), so every last handler is one of them.
+        QVERIFY(runAndWait(*window));
+        ProjectionResultsModel* results = window->runPanel()->resultsModel();
+        QVERIFY(results->rowCount() > 3);
+        QSet<QString> seen;
+        for (int row = 0; row < results->rowCount(); ++row) {
+            const QModelIndex cell = results->index(row, ProjectionResultsModel::HandlerColumn);
+            const QString text = cell.data().toString();
+            const int line = cell.data(ProjectionResultsModel::HandlerLineRole).toInt();
+            QVERIFY2((text == u"FundsDeposited (line 6)"_s && line == 6)
+                    || (text == u"FundsWithdrawn (line 7)"_s && line == 7),
+                qPrintable(text));
+            seen.insert(text);
+        }
+        QCOMPARE(seen.size(), 2); // both occur as some account's last event
+        QTableView* view = window->runPanel()->partitionsView();
+        const QModelIndex proxyCell = view->model()->index(0, ProjectionResultsModel::HandlerColumn);
+        const int line = proxyCell.data(ProjectionResultsModel::HandlerLineRole).toInt();
+        window->editor()->setCursorPosition(0, 0);
+        view->scrollTo(proxyCell);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(proxyCell).center());
+        int cursorLine = -1, index = -1;
+        window->editor()->getCursorPosition(&cursorLine, &index);
+        QCOMPARE(cursorLine + 1, line);
+    }
+
+    // From time travel's "which code ran": a projection file opens at the handler's line, linked the first time and
+    // the same definition afterwards; a built-in one is imported once.
+    void aSourceRequestOpensTheFileAtTheLine()
+    {
+        auto window = openEditor(newWorkspace());
+        const qsizetype before = window->workspace()->definitions()->size();
+        const QString file = m_dir.filePath(u"account-view.js"_s);
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(kDeposits);
+        out.close();
+        QVERIFY(window->showSource(file, 5));
+        int line = -1, index = -1;
+        window->editor()->getCursorPosition(&line, &index);
+        QCOMPARE(line + 1, 5);
+        QCOMPARE(window->editor()->text(), QString::fromUtf8(kDeposits));
+        const auto definitions = window->workspace()->definitions();
+        QVERIFY(definitions);
+        QCOMPARE(definitions->size(), before + 1);
+        QVERIFY(std::any_of(definitions->cbegin(), definitions->cend(), [&](const WorkspaceDefinition& definition) {
+            return definition.linkedFile == QFileInfo(file).absoluteFilePath();
+        }));
+        QVERIFY(window->showSource(file, 2)); // the same definition again
+        QCOMPARE(window->workspace()->definitions()->size(), before + 1);
+        window->editor()->getCursorPosition(&line, &index);
+        QCOMPARE(line + 1, 2);
+
+        const QString builtIn = u":/eventscope/demo-projections/account.projection.js"_s;
+        QVERIFY(window->showSource(builtIn, 14));
+        QVERIFY(window->showSource(builtIn, 18));
+        QCOMPARE(window->workspace()->definitions()->size(), before + 2);
+        QVERIFY(window->editor()->text().contains(u"FundsWithdrawn"_s));
+        window->editor()->getCursorPosition(&line, &index);
+        QCOMPARE(line + 1, 18);
+    }
+
     void compileErrorsAreMarkedAndListed()
     {
         auto window = openEditor(newWorkspace());

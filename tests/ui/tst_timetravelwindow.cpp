@@ -8,6 +8,7 @@
 #include <core/workspace/projectionchoices.h>
 #include <core/workspace/workspace.h>
 #include <testsupport.h>
+#include <ui/timetravel/replayeventsmodel.h>
 #include <ui/timetravel/timetravelwindow.h>
 
 #include <QAbstractItemModelTester>
@@ -102,6 +103,48 @@ private slots:
         QCOMPARE(builtIn, u":/eventscope/demo-projections/account.projection.js"_s);
         const auto loaded = m_oracle->load(*m_store, m_stream, readResource(builtIn), u"account.projection.js"_s);
         QVERIFY(loaded && !loaded->fault);
+    }
+
+    // Which code ran: each event shows the handler that applies it and where it is written, and a click asks for that
+    // line of the projection file.
+    void eachStepShowsTheHandlerThatAppliedIt()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        auto* view = window->findChild<QTableView*>(u"timeTravelEvents"_s);
+        auto* label = window->findChild<QLabel*>(u"timeTravelHandler"_s);
+        QVERIFY(view && label);
+        const QString source = readResource(ProjectionChoices::builtIn(u"account"_s).value(0));
+        const QStringList lines = source.split(u'\n');
+        // The line where a handler of that type is written, read off the projection's text.
+        const auto lineOf = [&](const QString& type) {
+            for (qsizetype i = 0; i < lines.size(); ++i) {
+                if (lines.at(i).trimmed().startsWith(type + u':'))
+                    return int(i + 1);
+            }
+            return 0;
+        };
+        QAbstractItemModel* model = view->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy requested(window.get(), &TimeTravelWindow::handlerSourceRequested);
+        const QList<Event>& events = m_oracle->events();
+        for (int row = 0; row < 5; ++row) {
+            const QModelIndex cell = model->index(row, ReplayEventsModel::HandlerColumn);
+            const int line = lineOf(events.at(row).type);
+            QVERIFY2(line > 0, qPrintable(events.at(row).type));
+            QCOMPARE(cell.data().toString(), u"line %1"_s.arg(line)); // beside the type its handler is named after
+            QCOMPARE(cell.data(ReplayEventsModel::HandlerLineRole).toInt(), line);
+            QVERIFY(moveAndWait(*window, row + 1));
+            QVERIFY2(label->text().contains(u"<b>%1</b>"_s.arg(events.at(row).type)), qPrintable(label->text()));
+            QVERIFY2(label->text().contains(u"account.projection.js, line %1"_s.arg(line)), qPrintable(label->text()));
+            view->scrollTo(cell);
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(cell).center());
+            QCOMPARE(requested.size(), row + 1);
+            QCOMPARE(requested.last().at(0).toString(), ProjectionChoices::builtIn(u"account"_s).value(0));
+            QCOMPARE(requested.last().at(1).toInt(), line);
+        }
+        QVERIFY(moveAndWait(*window, 0));
+        QVERIFY(label->text().contains(u"Before the first event"_s));
     }
 
     void opensWithTheBuiltInProjectionAndMatchesTheReplay()

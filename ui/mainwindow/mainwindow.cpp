@@ -147,10 +147,26 @@ TimeTravelWindow* MainWindow::openTimeTravel()
             tr("Select a stream in the tree, or an event of it in the table, to travel through its history."));
         return nullptr;
     }
-    auto* window = new TimeTravelWindow(m_store, stream, category, this);
+    auto* window = newTimeTravelWindow(stream, category);
     window->show();
     emit timeTravelOpened(window);
     return window;
+}
+
+TimeTravelWindow* MainWindow::newTimeTravelWindow(const QString& stream, const QString& category)
+{
+    auto* window = new TimeTravelWindow(m_store, stream, category, this);
+    connect(window, &TimeTravelWindow::handlerSourceRequested, this, &MainWindow::openProjectionSource);
+    return window;
+}
+
+void MainWindow::openProjectionSource(const QString& projectionFile, int line)
+{
+    ProjectionEditorWindow* editor = m_projectionEditor ? m_projectionEditor.data() : openProjectionEditor();
+    editor->showSource(projectionFile, line);
+    editor->show();
+    editor->raise();
+    editor->activateWindow();
 }
 
 void MainWindow::openTimeTravelOn(const QString& stream)
@@ -168,7 +184,7 @@ void MainWindow::openTimeTravelAt(const QString& stream, qint64 version)
         [this, store, stream, version](Result<QString> category) {
             if (store.lock() != m_store || !category)
                 return;
-            auto* window = new TimeTravelWindow(m_store, stream, *category, this);
+            auto* window = newTimeTravelWindow(stream, *category);
             if (version >= 0)
                 window->moveToVersion(version);
             window->show();
@@ -273,6 +289,7 @@ ProjectionEditorWindow* MainWindow::openProjectionEditor(const QString& workspac
         this);
     window->setWindowFlag(Qt::Window);
     connect(window, &ProjectionEditorWindow::timeTravelRequested, this, &MainWindow::openTimeTravelWith);
+    m_projectionEditor = window;
     window->show();
     emit projectionEditorOpened(window);
     return window;
@@ -288,7 +305,7 @@ void MainWindow::openTimeTravelWith(const QString& stream, const QString& projec
         [this, store, stream, projectionFile, version](Result<QString> category) {
             if (store.lock() != m_store || !category)
                 return;
-            auto* window = new TimeTravelWindow(m_store, stream, *category, this);
+            auto* window = newTimeTravelWindow(stream, *category);
             window->setProjection(projectionFile);
             if (version >= 0)
                 window->moveToVersion(version);

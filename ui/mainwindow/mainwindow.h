@@ -89,6 +89,8 @@ public:
     void setWorkspacePath(const QString& path) { m_workspacePath = path; }
     // Time travel on `stream` with the projection in `projectionFile`, at `version` (-1: the end).
     void openTimeTravelWith(const QString& stream, const QString& projectionFile, qint64 version);
+    // Which code ran: the projection editor (the one open, or a new one) showing `projectionFile` at `line`.
+    void openProjectionSource(const QString& projectionFile, int line);
     // A stream's state now (latest snapshot plus newer events), from the stream tree's context menu.
     void openCurrentState(const QString& stream);
     // The compare view of one snapshot, once it is read from the store.
@@ -110,9 +112,12 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    QPointer<class ProjectionEditorWindow> m_projectionEditor; // the last one opened
     // The stream the user is looking at: the tree's selection, else the current event's; with its category.
     std::pair<QString, QString> streamInScope() const;
     SnapshotsWindow* showSnapshots(const QString& stream, const QString& category);
+    // A time travel window, wired to the rest of the application; shown by the caller.
+    class TimeTravelWindow* newTimeTravelWindow(const QString& stream, const QString& category);
 
     void createPanels();
     void createMenus();

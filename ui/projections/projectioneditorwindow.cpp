@@ -513,6 +513,42 @@ bool ProjectionEditorWindow::importFile(const QString& path)
     return openDefinition(imported->id);
 }
 
+bool ProjectionEditorWindow::showSource(const QString& path, int line)
+{
+    if (!m_workspace)
+        return false;
+    const bool builtIn = path.startsWith(u':');
+    const QString absolute = builtIn ? path : QFileInfo(path).absoluteFilePath();
+    const QString name = QFileInfo(path).completeBaseName() + (builtIn ? tr(" (built in)") : QString());
+    std::optional<qint64> found;
+    if (const auto all = m_workspace->definitions()) {
+        for (const WorkspaceDefinition& definition : *all) {
+            if ((!builtIn && definition.linkedFile == absolute) || (builtIn && definition.name == name))
+                found = definition.id;
+        }
+    }
+    if (found) {
+        if (!openDefinition(*found))
+            return false;
+    } else {
+        flushDraft();
+        const auto imported = m_workspace->importFile(path, name);
+        if (!imported) {
+            showMessage(imported.error().message, true);
+            return false;
+        }
+        reloadDefinitions(imported->id);
+        if (!openDefinition(imported->id) || (!builtIn && !linkFile(absolute)))
+            return false;
+    }
+    if (line > 0) {
+        m_editor->setCursorPosition(line - 1, 0);
+        m_editor->ensureLineVisible(line - 1);
+        m_editor->setFocus();
+    }
+    return true;
+}
+
 bool ProjectionEditorWindow::exportFile(const QString& path)
 {
     if (!m_workspace || !m_definitionId)

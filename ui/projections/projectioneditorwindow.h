@@ -68,6 +68,9 @@ public:
     bool importFile(const QString& path);
     bool exportFile(const QString& path);
     bool linkFile(const QString& path);
+    // Which code ran, from time travel: the definition of the projection file `path` opened at `line`. A file on
+    // disk is the definition linked to it (imported and linked the first time); a built-in one is imported once.
+    bool showSource(const QString& path, int line);
     bool restoreRevision(qint64 revisionId);
     // The text diff (diff -u) from revision `revisionId` to the editor's text.
     QString revisionDiff(qint64 revisionId) const;

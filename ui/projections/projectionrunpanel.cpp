@@ -89,6 +89,12 @@ QWidget* ProjectionRunPanel::buildResultsTab()
     m_partitionsView->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_partitionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex& current) { showPartition(current); });
+    // Which code ran: a click on the last handler goes to its line in the editor.
+    connect(m_partitionsView, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        const int line = index.data(ProjectionResultsModel::HandlerLineRole).toInt();
+        if (index.column() == ProjectionResultsModel::HandlerColumn && line > 0)
+            emit lineRequested(line);
+    });
     connect(m_partitionsView, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
         const QModelIndex index = m_partitionsView->indexAt(at);
         if (!index.isValid())
@@ -218,6 +224,7 @@ void ProjectionRunPanel::showRun(const ProjectionRunOutput& output)
     m_partitionsAreStreams = results.definition.foreachStream;
     m_results->setResults(results);
     m_partitionsView->resizeColumnToContents(ProjectionResultsModel::PartitionColumn);
+    m_partitionsView->resizeColumnToContents(ProjectionResultsModel::HandlerColumn);
     m_partitionsView->setColumnHidden(ProjectionResultsModel::ResultColumn, !m_results->showsResults());
     m_resultTree->setVisible(m_results->showsResults());
     m_sharedTree->setVisible(results.definition.biState);

@@ -51,7 +51,7 @@ public:
 signals:
     // "Open in Time Travel" on a partition that is a stream, or on the event that failed.
     void timeTravelRequested(const QString& stream, qint64 version);
-    // The line of the script a fault points at.
+    // The line of the script a fault points at, or where the handler of a partition's last event is written.
     void lineRequested(int line);
 
 private:

@@ -6,12 +6,15 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+using namespace Qt::StringLiterals;
+
 namespace EventScope {
 
-void ReplayEventsModel::setEvents(QList<Event> events, qint64 foldable)
+void ReplayEventsModel::setEvents(QList<Event> events, qint64 foldable, const ProjectionDefinition& definition)
 {
     beginResetModel();
     m_events = std::move(events);
+    m_definition = definition;
     m_foldable = foldable;
     m_current = -1;
     endResetModel();
@@ -51,10 +54,31 @@ QVariant ReplayEventsModel::data(const QModelIndex& index, int role) const
             return event.version;
         case TypeColumn:
             return event.type;
+        case HandlerColumn:
+            // Short, beside the type: a typed handler is named after it, so its line is enough.
+            if (const ProjectionDefinition::Function* handler = m_definition.handlerFor(event.type)) {
+                const QString line = handler->line > 0 ? tr("line %1").arg(handler->line) : QString();
+                return handler->name == event.type ? line
+                                                   : (line.isEmpty() ? handler->name : handler->name + u", "_s + line);
+            }
+            return m_definition.allEvents ? tr("(the body)") : tr("(not delivered)");
         case TimeColumn:
             return formatIsoTime(event.timeMs);
         }
         return {};
+    case Qt::ToolTipRole:
+        if (index.column() != HandlerColumn)
+            return {};
+        if (const ProjectionDefinition::Function* handler = m_definition.handlerFor(event.type))
+            return tr("Applied by %1 in %2, line %3: click to open it in the projection editor")
+                .arg(handler->name, m_definition.fileName)
+                .arg(handler->line);
+        return m_definition.allEvents ? tr("No handler for this type and no $any: the event's body becomes the state")
+                                      : tr("The projection has no handler for this type: the event never reaches it");
+    case HandlerLineRole: {
+        const ProjectionDefinition::Function* handler = m_definition.handlerFor(event.type);
+        return handler ? handler->line : 0;
+    }
     case Qt::TextAlignmentRole:
         return index.column() == VersionColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     case Qt::FontRole:
@@ -82,6 +106,8 @@ QVariant ReplayEventsModel::headerData(int section, Qt::Orientation orientation,
         return tr("Version");
     case TypeColumn:
         return tr("Type");
+    case HandlerColumn:
+        return tr("Handler");
     case TimeColumn:
         return tr("Time (UTC)");
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <core/model/event.h>
+#include <core/projection/projectiondefinition.h>
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -13,11 +14,13 @@ class ReplayEventsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { VersionColumn, TypeColumn, TimeColumn, ColumnCount };
+    enum Column { VersionColumn, TypeColumn, HandlerColumn, TimeColumn, ColumnCount };
+    enum Role { HandlerLineRole = Qt::UserRole + 1 }; // int: the line of the handler that applies the event, or 0
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setEvents(QList<Event> events, qint64 foldable);
+    // `definition` says which handler applies each event (a handler is chosen by the event's type).
+    void setEvents(QList<Event> events, qint64 foldable, const ProjectionDefinition& definition = {});
     const QList<Event>& events() const { return m_events; }
     // The row whose event was folded last (count - 1); -1 for none.
     void setCurrentRow(int row);
@@ -29,6 +32,7 @@ public:
 
 private:
     QList<Event> m_events;
+    ProjectionDefinition m_definition;
     qint64 m_foldable = 0;
     int m_current = -1;
 };

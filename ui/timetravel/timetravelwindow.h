@@ -2,6 +2,8 @@
 
 #include <core/replay/timetravelsession.h>
 
+#include <core/projection/projectiondefinition.h>
+
 #include <QWidget>
 #include <memory>
 
@@ -53,6 +55,8 @@ signals:
     void loadFinished(bool ok);
     void fieldHistoryShown(const QString& path, int changes);
     void findFinished(bool found);
+    // Which code ran: the user asked to see the handler that applies the current event (a file and its line).
+    void handlerSourceRequested(const QString& projectionFile, int line);
 
 private:
     void buildUi();
@@ -60,6 +64,7 @@ private:
     void reload();
     void onLoaded(const TimeTravelSession::Loaded& loaded);
     void onFrame(const TimeTravelSession::Frame& frame);
+    void showHandler(qint64 count);
     void onFieldHistory(const QString& path, const QList<StreamReplay::FieldChange>& changes);
     void onFound(const QString& predicate, const StreamReplay::Found& found);
     void showMessage(const QString& text, bool problem);
@@ -73,6 +78,7 @@ private:
     TimeTravelSession* m_session = nullptr;
     qint64 m_count = 0;
     qint64 m_foldable = 0;
+    ProjectionDefinition m_definition;
     QByteArray m_stateText;
 
     QComboBox* m_projectionBox = nullptr;
@@ -80,6 +86,7 @@ private:
     ReplayEventsModel* m_events = nullptr;
     QSlider* m_slider = nullptr;
     QLabel* m_pointLabel = nullptr;
+    QLabel* m_handlerLabel = nullptr; // which handler applied the current event
     QToolButton* m_play = nullptr;
     QTimer* m_playTimer = nullptr;
     JsonTreeView* m_state = nullptr;
