@@ -11,7 +11,7 @@ apt_opts=(-o DPkg::Lock::Timeout=600 -y -q)
 deb=${1:-}
 if [ -z "$deb" ]; then
     bash packaging/install-deps.sh
-    apt-get "${apt_opts[@]}" install --no-install-recommends dpkg-dev >/dev/null # dpkg-shlibdeps, for cpack
+    apt-get "${apt_opts[@]}" install --no-install-recommends dpkg-dev file >/dev/null # dpkg-shlibdeps and file, for cpack
     cmake --preset release >/dev/null
     cmake --build --preset release --target eventscope eventscope-cli
     (cd build/release && cpack -G DEB)
