@@ -2,11 +2,9 @@
 
 #include "eventobjects.h"
 #include "jsonbodycheck.h"
+#include "projectionruntime.h"
 
 #include <core/javascript/scriptisolate.h>
-
-#include <QFile>
-#include <QHash>
 
 #include <algorithm>
 
@@ -14,59 +12,10 @@ using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
+// The names shared with projectionruntime.js (its control slots, info flags, what kRunning holds).
+using namespace Runtime;
+
 namespace {
-
-// The Int32Array shared with projectionruntime.js (its kProgress, kCreatedPhase, kRunning, kOutput).
-enum ControlSlot { kProgress, kCreatedPhase, kRunning, kOutput, kControlSize };
-// What control[kRunning] holds besides a typed handler's index (projectionruntime.js).
-constexpr int kRunsNothing = -1;
-constexpr int kRunsAny = -10;
-constexpr int kRunsInit = -11;
-constexpr int kRunsInitShared = -12;
-constexpr int kRunsCreated = -13;
-constexpr int kRunsPartitionBy = -14;
-constexpr int kRunsPredicate = -20;
-// Per event of a batch: flags, typed handler, index in the caller's batch (projectionruntime.js's processBatch).
-constexpr int kInfoStride = 3;
-constexpr int kReloadFlag = 1;
-constexpr int kKeyFlag = 2;
-constexpr int kDeliveredFlag = 4;
-
-// The runtime's name in stack traces, which tells its frames from the user's.
-constexpr char kRuntimeName[] = "eventscope-projection-runtime.js";
-
-QByteArray readRuntime()
-{
-    QFile file(u":/eventscope/projection/projectionruntime.js"_s);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-v8::Local<v8::String> name(v8::Isolate* isolate, const char* text)
-{
-    return v8::String::NewFromUtf8(isolate, text, v8::NewStringType::kInternalized).ToLocalChecked();
-}
-
-v8::Local<v8::Value> property(v8::Local<v8::Context> context, v8::Local<v8::Object> object, const char* key)
-{
-    return object->Get(context, name(context->GetIsolate(), key)).FromMaybe(v8::Local<v8::Value>());
-}
-
-bool boolean(v8::Local<v8::Context> context, v8::Local<v8::Object> object, const char* key)
-{
-    const v8::Local<v8::Value> value = property(context, object, key);
-    return !value.IsEmpty() && value->BooleanValue(context->GetIsolate());
-}
-
-QStringList stringList(v8::Local<v8::Context> context, v8::Local<v8::Value> value)
-{
-    QStringList list;
-    if (value.IsEmpty() || !value->IsArray())
-        return list;
-    const v8::Local<v8::Array> array = value.As<v8::Array>();
-    for (uint32_t i = 0; i < array->Length(); ++i)
-        list.append(toQString(context->GetIsolate(), array->Get(context, i).ToLocalChecked()));
-    return list;
-}
 
 // How an event's body reaches the script, or nullopt when it does not (the server's content-type validation).
 std::optional<BodyKind> bodyKindOf(const Event& event)
@@ -102,148 +51,6 @@ std::optional<BodyKind> bodyKindOf(const Event& event)
 
 } // namespace
 
-class ProjectionEngine::Private
-{
-public:
-    explicit Private(const Limits& limits)
-        : isolate(limits.heapBytes)
-    {
-        ScriptIsolate::Scope scope(isolate);
-        v8::Isolate* v8 = isolate.isolate();
-        control = v8::ArrayBuffer::NewBackingStore(v8, kControlSize * sizeof(std::int32_t));
-        controlData = static_cast<std::int32_t*>(control->Data());
-        std::fill_n(controlData, int(kControlSize), 0);
-        controlData[kRunning] = kRunsNothing;
-        events = std::make_unique<EventObjects>(v8, isolate.context(), &controlData[kCreatedPhase]);
-        rootKey.Reset(v8, v8::String::Empty(v8));
-    }
-
-    ~Private()
-    {
-        v8::Locker locker(isolate.isolate());
-        v8::Isolate::Scope isolateScope(isolate.isolate());
-        v8::HandleScope handles(isolate.isolate());
-        events.reset();
-        for (v8::Global<v8::Function>* function :
-            { &processBatch, &partitionKeys, &testPredicate, &abort, &takeEmits, &takeLog, &predicate })
-            function->Reset();
-        api.Reset();
-        infoArray.Reset();
-        rootKey.Reset();
-    }
-
-    v8::Local<v8::Function> apiFunction(const char* key)
-    {
-        const v8::Local<v8::Value> value = property(isolate.context(), api.Get(isolate.isolate()), key);
-        return value.IsEmpty() || !value->IsFunction() ? v8::Local<v8::Function>() : value.As<v8::Function>();
-    }
-
-    // Calls a function of the runtime's API that runs no user code (no budget, no fault expected).
-    v8::Local<v8::Value> callApi(const char* key, std::initializer_list<v8::Local<v8::Value>> arguments = {})
-    {
-        const v8::Local<v8::Function> function = apiFunction(key);
-        if (function.IsEmpty())
-            return {};
-        std::vector<v8::Local<v8::Value>> argv(arguments);
-        v8::TryCatch tryCatch(isolate.isolate());
-        return function->Call(isolate.context(), v8::Undefined(isolate.isolate()), int(argv.size()), argv.data())
-            .FromMaybe(v8::Local<v8::Value>());
-    }
-
-    // The batch's info array (kInfoStride Int32 per event), grown when a batch is larger than any before.
-    v8::Local<v8::Int32Array> infoFor(int events)
-    {
-        v8::Isolate* v8 = isolate.isolate();
-        if (events > infoCapacity) {
-            infoCapacity = std::max(events, 256);
-            info = v8::ArrayBuffer::NewBackingStore(v8, size_t(infoCapacity) * kInfoStride * sizeof(std::int32_t));
-            infoData = static_cast<std::int32_t*>(info->Data());
-            const v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(v8, info);
-            infoArray.Reset(v8, v8::Int32Array::New(buffer, 0, size_t(infoCapacity) * kInfoStride));
-        }
-        return infoArray.Get(v8);
-    }
-
-    int lineOfRunning(int running) const
-    {
-        if (running >= 0 && running < typedLines.size())
-            return typedLines.at(running);
-        switch (running) {
-        case kRunsAny:
-            return anyLine;
-        case kRunsInit:
-            return initLine;
-        case kRunsInitShared:
-            return initSharedLine;
-        case kRunsCreated:
-            return createdLine;
-        case kRunsPartitionBy:
-            return partitionByLine;
-        default:
-            return 0;
-        }
-    }
-
-    // The 1-based line of a function written in the user's script; 0 for one that is not (a built-in, the runtime's).
-    ProjectionDefinition::Function locate(const QString& name, v8::Local<v8::Value> value) const
-    {
-        ProjectionDefinition::Function function { name, 0, 0 };
-        if (value.IsEmpty() || !value->IsFunction())
-            return function;
-        const v8::Local<v8::Function> f = value.As<v8::Function>();
-        if (f->ScriptId() != userScriptId || f->GetScriptLineNumber() == v8::Function::kLineOffsetNotFound)
-            return function;
-        function.line = f->GetScriptLineNumber() + 1;
-        function.column = f->GetScriptColumnNumber() + 1;
-        return function;
-    }
-
-    // The line in `scriptId` (the user's script, or the predicate's) where an error comes from: where it was thrown
-    // when that is in the script, else the script's first frame on the stack (an error the runtime raised for a
-    // call the script made, such as emit() with a bad body). The message's own line comes first because a stack
-    // captured at a stack overflow has no source positions (its frames all say line 1).
-    std::optional<int> lineIn(v8::Local<v8::Message> message, v8::Local<v8::Value> exception, int scriptId) const
-    {
-        v8::Isolate* v8 = isolate.isolate();
-        if (!message.IsEmpty() && message->GetScriptOrigin().ScriptId() == scriptId) {
-            const int line = message->GetLineNumber(isolate.context()).FromMaybe(0);
-            if (line > 0)
-                return line;
-        }
-        v8::Local<v8::StackTrace> trace;
-        if (!exception.IsEmpty())
-            trace = v8::Exception::GetStackTrace(exception);
-        if (trace.IsEmpty() && !message.IsEmpty())
-            trace = message->GetStackTrace();
-        if (!trace.IsEmpty()) {
-            for (int i = 0; i < trace->GetFrameCount(); ++i) {
-                const v8::Local<v8::StackFrame> frame = trace->GetFrame(v8, i);
-                if (frame->GetScriptId() == scriptId && frame->GetLineNumber() > 0)
-                    return frame->GetLineNumber();
-            }
-        }
-        return std::nullopt;
-    }
-
-    ScriptIsolate isolate;
-    std::unique_ptr<EventObjects> events;
-    std::shared_ptr<v8::BackingStore> control;
-    std::int32_t* controlData = nullptr;
-    std::shared_ptr<v8::BackingStore> info;
-    std::int32_t* infoData = nullptr;
-    int infoCapacity = 0;
-    v8::Global<v8::Int32Array> infoArray;
-    v8::Global<v8::Object> api;
-    v8::Global<v8::Function> processBatch, partitionKeys, testPredicate, abort, takeEmits, takeLog, predicate;
-    v8::Global<v8::String> rootKey;
-    int userScriptId = -1;
-    int predicateScriptId = -1;
-    QString predicateFileName;
-    QHash<QString, int> handlerIndex; // event type -> index of its typed handler
-    QList<int> typedLines;
-    int anyLine = 0, initLine = 0, initSharedLine = 0, createdLine = 0, partitionByLine = 0;
-};
-
 QString ProjectionFault::toString() const
 {
     QString text = fileName;
@@ -261,7 +68,7 @@ ProjectionEngine::ProjectionEngine()
 
 ProjectionEngine::ProjectionEngine(Limits limits)
     : m_limits(limits)
-    , d(std::make_unique<Private>(limits))
+    , d(std::make_unique<ProjectionRuntime>(limits))
 { }
 
 ProjectionEngine::~ProjectionEngine() = default;
@@ -314,7 +121,7 @@ std::optional<ProjectionFault> ProjectionEngine::compile(const QString& script, 
     v8::TryCatch tryCatch(isolate);
 
     // The runtime first: it defines the globals the script's top level calls.
-    const QByteArray runtimeText = readRuntime();
+    const QByteArray runtimeText = readSource();
     v8::ScriptOrigin runtimeOrigin(isolate, name(isolate, kRuntimeName));
     v8::Local<v8::Script> runtime;
     v8::Local<v8::Value> factory;
@@ -365,21 +172,8 @@ std::optional<ProjectionFault> ProjectionEngine::compile(const QString& script, 
     v8::Local<v8::Value> completion;
     const bool ran = compiled->Run(context).ToLocal(&completion);
     const ScriptIsolate::Stop stop = d->isolate.callFinished();
-    if (!ran || stop != ScriptIsolate::Stop::None) {
-        ProjectionFault fault = startFault(QString());
-        if (stop == ScriptIsolate::Stop::Timeout) {
-            fault.kind = ProjectionFault::Kind::Timeout;
-            fault.message = u"The script ran longer than %1 ms and was stopped"_s.arg(m_limits.compileBudget.count());
-        } else if (stop == ScriptIsolate::Stop::Memory) {
-            fault.kind = ProjectionFault::Kind::Memory;
-            fault.message
-                = u"The script used more than %1 MiB of memory and was stopped"_s.arg(d->isolate.heapBytes() >> 20);
-        } else {
-            fault.message = toQString(isolate, tryCatch.Exception());
-            fault.line = d->lineIn(tryCatch.Message(), tryCatch.Exception(), d->userScriptId);
-        }
-        return fault;
-    }
+    if (!ran || stop != ScriptIsolate::Stop::None)
+        return d->faultOf(tryCatch, stop, m_limits.compileBudget, d->userScriptId, kRunsNothing, fileName);
 
     v8::Local<v8::Value> finish[] = { completion };
     v8::Local<v8::Value> declaredValue;
@@ -582,27 +376,10 @@ ProjectionEngine::BatchOutcome ProjectionEngine::processBatch(Batch batch)
     if (!ran || stop != ScriptIsolate::Stop::None) {
         done = std::clamp(d->controlData[kProgress], 0, keptCount - 1);
         const Event& event = eventBatch->events.at(done);
-        ProjectionFault fault;
-        fault.fileName = m_fileName;
+        ProjectionFault fault
+            = d->faultOf(tryCatch, stop, m_limits.callBudget, d->userScriptId, d->controlData[kRunning], m_fileName);
         fault.event = ProjectionFault::EventRef { event.stream, event.version };
-        const int running = d->controlData[kRunning];
-        if (stop == ScriptIsolate::Stop::Timeout) {
-            fault.kind = ProjectionFault::Kind::Timeout;
-            fault.message = u"The script ran longer than %1 ms and was stopped"_s.arg(m_limits.callBudget.count());
-        } else if (stop == ScriptIsolate::Stop::Memory) {
-            fault.kind = ProjectionFault::Kind::Memory;
-            fault.message
-                = u"The script used more than %1 MiB of memory and was stopped"_s.arg(d->isolate.heapBytes() >> 20);
-        } else {
-            fault.message = toQString(isolate, tryCatch.Exception());
-            fault.line = d->lineIn(tryCatch.Message(), tryCatch.Exception(), d->userScriptId);
-        }
-        if (stop != ScriptIsolate::Stop::None) {
-            const int line = d->lineOfRunning(running);
-            fault.line = line > 0 ? std::optional(line) : std::nullopt;
-        }
-        tryCatch.Reset();
-        d->abort.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty();
+        d->abortCall(tryCatch);
         outcome.fault = std::move(fault);
         outcome.processed = original[done];
     } else {
@@ -668,24 +445,10 @@ ProjectionEngine::Keys ProjectionEngine::partitionKeysOf(const QList<Event>& eve
     if (!ran || stop != ScriptIsolate::Stop::None || !keys->IsArray()) {
         const int done = std::clamp(d->controlData[kProgress], 0, keptCount - 1);
         const Event& event = eventBatch->events.at(done);
-        ProjectionFault fault;
-        fault.fileName = m_fileName;
+        ProjectionFault fault
+            = d->faultOf(tryCatch, stop, m_limits.callBudget, d->userScriptId, kRunsPartitionBy, m_fileName);
         fault.event = ProjectionFault::EventRef { event.stream, event.version };
-        if (stop == ScriptIsolate::Stop::Timeout) {
-            fault.kind = ProjectionFault::Kind::Timeout;
-            fault.message = u"The script ran longer than %1 ms and was stopped"_s.arg(m_limits.callBudget.count());
-        } else if (stop == ScriptIsolate::Stop::Memory) {
-            fault.kind = ProjectionFault::Kind::Memory;
-            fault.message
-                = u"The script used more than %1 MiB of memory and was stopped"_s.arg(d->isolate.heapBytes() >> 20);
-        } else {
-            fault.message = toQString(isolate, tryCatch.Exception());
-            fault.line = d->lineIn(tryCatch.Message(), tryCatch.Exception(), d->userScriptId);
-        }
-        if (stop != ScriptIsolate::Stop::None && d->partitionByLine > 0)
-            fault.line = d->partitionByLine;
-        tryCatch.Reset();
-        d->abort.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty();
+        d->abortCall(tryCatch);
         result.fault = std::move(fault);
         result.processed = original[done];
         m_hasOutput = d->controlData[kOutput] != 0;
@@ -761,21 +524,9 @@ std::variant<bool, ProjectionFault> ProjectionEngine::testPredicate(const std::o
     const ScriptIsolate::Stop stop = d->isolate.callFinished();
     if (ran && stop == ScriptIsolate::Stop::None)
         return held->BooleanValue(isolate);
-    ProjectionFault fault { ProjectionFault::Kind::Script, QString(), std::nullopt, std::nullopt,
-        d->predicateFileName };
-    if (stop == ScriptIsolate::Stop::Timeout) {
-        fault.kind = ProjectionFault::Kind::Timeout;
-        fault.message = u"The script ran longer than %1 ms and was stopped"_s.arg(m_limits.callBudget.count());
-    } else if (stop == ScriptIsolate::Stop::Memory) {
-        fault.kind = ProjectionFault::Kind::Memory;
-        fault.message
-            = u"The script used more than %1 MiB of memory and was stopped"_s.arg(d->isolate.heapBytes() >> 20);
-    } else {
-        fault.message = toQString(isolate, tryCatch.Exception());
-        fault.line = d->lineIn(tryCatch.Message(), tryCatch.Exception(), d->predicateScriptId);
-    }
-    tryCatch.Reset();
-    d->abort.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty();
+    ProjectionFault fault
+        = d->faultOf(tryCatch, stop, m_limits.callBudget, d->predicateScriptId, kRunsPredicate, d->predicateFileName);
+    d->abortCall(tryCatch);
     return fault;
 }
 
@@ -883,34 +634,10 @@ void ProjectionEngine::reloadStateBeforeNextEvent()
 
 ProjectionEngine::TaggedOutput ProjectionEngine::takeTaggedOutput()
 {
-    TaggedOutput output;
     if (!m_compiled || !m_hasOutput)
-        return output;
+        return {};
     ScriptIsolate::Scope scope(d->isolate);
-    v8::Isolate* isolate = d->isolate.isolate();
-    const v8::Local<v8::Context> context = d->isolate.context();
-    const auto take = [&](v8::Global<v8::Function>& function) -> v8::Local<v8::Array> {
-        v8::Local<v8::Value> value;
-        if (!function.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&value)
-            || !value->IsArray())
-            return v8::Array::New(isolate);
-        return value.As<v8::Array>();
-    };
-    const auto utf8 = [&](v8::Local<v8::Value> value) {
-        return value->IsString() ? toUtf8(isolate, value.As<v8::String>()) : QByteArray();
-    };
-    const v8::Local<v8::Array> emits = take(d->takeEmits);
-    for (uint32_t i = 0; i < emits->Length(); ++i) {
-        const v8::Local<v8::Array> item = emits->Get(context, i).ToLocalChecked().As<v8::Array>();
-        const auto at = [&](uint32_t index) { return item->Get(context, index).ToLocalChecked(); };
-        EmittedEvent event { toQString(isolate, at(0)), toQString(isolate, at(1)), utf8(at(2)), utf8(at(3)),
-            toQString(isolate, at(4)) };
-        output.emitted.append({ qsizetype(at(5)->Int32Value(context).FromMaybe(-1)), std::move(event) });
-    }
-    const v8::Local<v8::Array> lines = take(d->takeLog);
-    for (uint32_t i = 0; i + 1 < lines->Length(); i += 2)
-        output.log.append({ qsizetype(lines->Get(context, i).ToLocalChecked()->Int32Value(context).FromMaybe(-1)),
-            toQString(isolate, lines->Get(context, i + 1).ToLocalChecked()) });
+    TaggedOutput output = d->takeOutput(true, true);
     m_hasOutput = d->controlData[kOutput] != 0;
     return output;
 }
@@ -921,23 +648,9 @@ QList<EmittedEvent> ProjectionEngine::takeEmitted()
     if (!m_compiled || !m_hasOutput)
         return {};
     ScriptIsolate::Scope scope(d->isolate);
-    v8::Isolate* isolate = d->isolate.isolate();
-    const v8::Local<v8::Context> context = d->isolate.context();
     QList<EmittedEvent> list;
-    v8::Local<v8::Value> value;
-    if (!d->takeEmits.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&value)
-        || !value->IsArray())
-        return list;
-    const v8::Local<v8::Array> emits = value.As<v8::Array>();
-    for (uint32_t i = 0; i < emits->Length(); ++i) {
-        const v8::Local<v8::Array> item = emits->Get(context, i).ToLocalChecked().As<v8::Array>();
-        const auto at = [&](uint32_t index) { return item->Get(context, index).ToLocalChecked(); };
-        const auto utf8 = [&](v8::Local<v8::Value> v) {
-            return v->IsString() ? toUtf8(isolate, v.As<v8::String>()) : QByteArray();
-        };
-        list.append({ toQString(isolate, at(0)), toQString(isolate, at(1)), utf8(at(2)), utf8(at(3)),
-            toQString(isolate, at(4)) });
-    }
+    for (auto& [index, event] : d->takeOutput(true, false).emitted)
+        list.append(std::move(event));
     m_hasOutput = d->controlData[kOutput] != 0;
     return list;
 }
@@ -947,16 +660,9 @@ QStringList ProjectionEngine::takeLog()
     if (!m_compiled || !m_hasOutput)
         return {};
     ScriptIsolate::Scope scope(d->isolate);
-    v8::Isolate* isolate = d->isolate.isolate();
-    const v8::Local<v8::Context> context = d->isolate.context();
     QStringList list;
-    v8::Local<v8::Value> value;
-    if (!d->takeLog.Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&value)
-        || !value->IsArray())
-        return list;
-    const v8::Local<v8::Array> lines = value.As<v8::Array>();
-    for (uint32_t i = 1; i < lines->Length(); i += 2)
-        list.append(toQString(isolate, lines->Get(context, i).ToLocalChecked()));
+    for (auto& [index, line] : d->takeOutput(false, true).log)
+        list.append(std::move(line));
     m_hasOutput = d->controlData[kOutput] != 0;
     return list;
 }

@@ -19,6 +19,8 @@
 
 namespace EventScope {
 
+class ProjectionRuntime;
+
 // Runs one projection (the KurrentDB projection language, or the plain reducer form) over events fed to it, keeping
 // what the server keeps: a state per partition as JSON text, the shared state of a bi-state projection, results,
 // emitted events and log lines. It owns one V8 isolate (the JavaScript of ES2022, as V8 10.2 runs it) under its own
@@ -144,10 +146,8 @@ public:
     bool hasOutput() const { return m_hasOutput; }
 
 private:
-    class Private;
-
     Limits m_limits;
-    std::unique_ptr<Private> d;
+    std::unique_ptr<ProjectionRuntime> d;
     ProjectionDefinition m_definition;
     QString m_fileName;
     bool m_compiled = false;

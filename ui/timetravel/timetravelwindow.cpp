@@ -1,5 +1,6 @@
 #include "timetravelwindow.h"
 
+#include "handlerlabel.h"
 #include "replayeventsmodel.h"
 
 #include <core/diff/jsonpath.h>
@@ -158,13 +159,9 @@ void TimeTravelWindow::buildUi()
         scrubber->addWidget(widget);
     scrubber->addWidget(m_slider, 1);
     scrubber->addWidget(m_pointLabel);
-    m_handlerLabel = new QLabel;
-    m_handlerLabel->setObjectName(u"timeTravelHandler"_s);
-    m_handlerLabel->setTextFormat(Qt::RichText);
-    m_handlerLabel->setToolTip(
-        tr("The handler that applied the current event; click it to open it in the projection editor"));
-    connect(m_handlerLabel, &QLabel::linkActivated, this,
-        [this](const QString& link) { emit handlerSourceRequested(m_projection, link.toInt()); });
+    m_handlerLabel = new HandlerLabel;
+    connect(m_handlerLabel, &HandlerLabel::lineRequested, this,
+        [this](int line) { emit handlerSourceRequested(m_projection, line); });
     // Keys that work wherever the focus is in the window: step, jump to either end, play.
     new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Left), this, [this] { moveTo(m_count - 1); });
     new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Right), this, [this] { moveTo(m_count + 1); });
@@ -312,7 +309,7 @@ void TimeTravelWindow::reload()
 void TimeTravelWindow::onLoaded(const TimeTravelSession::Loaded& loaded)
 {
     m_foldable = loaded.foldable;
-    m_definition = loaded.definition;
+    m_handlerLabel->setDefinition(loaded.definition);
     m_events->setEvents(loaded.events, loaded.foldable, loaded.definition);
     m_eventsView->resizeColumnToContents(ReplayEventsModel::HandlerColumn);
     m_slider->setRange(0, int(loaded.events.size()));
@@ -349,27 +346,6 @@ void TimeTravelWindow::moveTo(qint64 count)
     m_session->seek(count);
 }
 
-void TimeTravelWindow::showHandler(qint64 count)
-{
-    if (count <= 0 || count > m_events->events().size()) {
-        m_handlerLabel->setText(tr("Before the first event: the state is the projection's initial one."));
-        return;
-    }
-    const Event& event = m_events->events().at(count - 1);
-    const ProjectionDefinition::Function* handler = m_definition.handlerFor(event.type);
-    if (!handler) {
-        m_handlerLabel->setText(m_definition.allEvents
-                ? tr("%1: no handler and no $any, so its body became the state.").arg(event.type.toHtmlEscaped())
-                : tr("%1: the projection has no handler for it, so it never reached the script.")
-                      .arg(event.type.toHtmlEscaped()));
-        return;
-    }
-    const QString where = handler->line > 0
-        ? tr("<a href=\"%1\">%2, line %1</a>").arg(handler->line).arg(m_definition.fileName.toHtmlEscaped())
-        : m_definition.fileName.toHtmlEscaped();
-    m_handlerLabel->setText(tr("Applied by <b>%1</b> (%2)").arg(handler->name.toHtmlEscaped(), where));
-}
-
 void TimeTravelWindow::onFrame(const TimeTravelSession::Frame& frame)
 {
     if (frame.count != m_count)
@@ -378,7 +354,8 @@ void TimeTravelWindow::onFrame(const TimeTravelSession::Frame& frame)
     const QString version
         = frame.count > 0 ? tr(" (version %1)").arg(m_events->events().at(frame.count - 1).version) : QString();
     m_pointLabel->setText(tr("after %1 of %2 events%3").arg(frame.count).arg(total).arg(version));
-    showHandler(frame.count);
+    const bool applied = frame.count > 0 && frame.count <= m_events->events().size();
+    m_handlerLabel->showEvent(applied ? &m_events->events().at(frame.count - 1) : nullptr);
     m_stateText = frame.state.value_or(QByteArray());
     const bool small = m_stateText.size() < 64 * 1024;
     m_state->setJsonText(m_stateText);

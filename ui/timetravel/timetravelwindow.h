@@ -2,8 +2,6 @@
 
 #include <core/replay/timetravelsession.h>
 
-#include <core/projection/projectiondefinition.h>
-
 #include <QWidget>
 #include <memory>
 
@@ -18,6 +16,7 @@ class QToolButton;
 
 namespace EventScope {
 
+class HandlerLabel;
 class JsonTreeView;
 class OpenStore;
 class ReplayEventsModel;
@@ -64,7 +63,6 @@ private:
     void reload();
     void onLoaded(const TimeTravelSession::Loaded& loaded);
     void onFrame(const TimeTravelSession::Frame& frame);
-    void showHandler(qint64 count);
     void onFieldHistory(const QString& path, const QList<StreamReplay::FieldChange>& changes);
     void onFound(const QString& predicate, const StreamReplay::Found& found);
     void showMessage(const QString& text, bool problem);
@@ -78,7 +76,6 @@ private:
     TimeTravelSession* m_session = nullptr;
     qint64 m_count = 0;
     qint64 m_foldable = 0;
-    ProjectionDefinition m_definition;
     QByteArray m_stateText;
 
     QComboBox* m_projectionBox = nullptr;
@@ -86,7 +83,7 @@ private:
     ReplayEventsModel* m_events = nullptr;
     QSlider* m_slider = nullptr;
     QLabel* m_pointLabel = nullptr;
-    QLabel* m_handlerLabel = nullptr; // which handler applied the current event
+    HandlerLabel* m_handlerLabel = nullptr; // which handler applied the current event
     QToolButton* m_play = nullptr;
     QTimer* m_playTimer = nullptr;
     JsonTreeView* m_state = nullptr;
