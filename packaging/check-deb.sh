@@ -23,8 +23,9 @@ echo "check-deb: installing $deb"
 apt-get "${apt_opts[@]}" install "$(realpath "$deb")"
 
 fail() { echo "check-deb: FAILED: $*" >&2; exit 1; }
-# The bundled V8, not a system one.
-ldd /usr/bin/eventscope-cli | grep -q '/usr/lib/eventscope/libnode.so.108' || fail "eventscope-cli does not load the bundled libnode"
+# The bundled V8, not a system one (ldd prints the path through $ORIGIN: /usr/bin/../lib/eventscope/...).
+loaded=$(ldd /usr/bin/eventscope-cli | awk '$1 == "libnode.so.108" { print $3 }')
+[ "$(realpath -q "$loaded")" = /usr/lib/eventscope/libnode.so.108 ] || fail "eventscope-cli loads libnode from '$loaded', not /usr/lib/eventscope"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 eventscope-cli demo create "$work/demo.sqlite" --events 3000 >/dev/null
