@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -52,9 +53,39 @@ QString verdictText(Verdict verdict)
     return {};
 }
 
-Verdict atMost(double value, double limit)
+namespace {
+
+QString boundNumber(double value)
 {
-    return value <= limit ? Verdict::Pass : Verdict::Miss;
+    return QString::number(value, 'g', 3);
+}
+
+} // namespace
+
+void Measurement::requireAtMost(double value, double limit)
+{
+    if (value <= limit) {
+        if (verdict != Verdict::Miss)
+            verdict = Verdict::Pass;
+        return;
+    }
+    verdict = Verdict::Miss;
+    const QString miss
+        = u"by %1% (%2 > %3)"_s.arg(std::ceil((value / limit - 1) * 100)).arg(boundNumber(value), boundNumber(limit));
+    shortfall = shortfall.isEmpty() ? miss : shortfall + u"; "_s + miss;
+}
+
+void Measurement::requireAtLeast(double value, double limit)
+{
+    if (value >= limit) {
+        if (verdict != Verdict::Miss)
+            verdict = Verdict::Pass;
+        return;
+    }
+    verdict = Verdict::Miss;
+    const QString miss
+        = u"by %1% (%2 < %3)"_s.arg(std::ceil((1 - value / limit) * 100)).arg(boundNumber(value), boundNumber(limit));
+    shortfall = shortfall.isEmpty() ? miss : shortfall + u"; "_s + miss;
 }
 
 Measurement failedWith(Measurement row, const QString& why)
@@ -99,6 +130,8 @@ QJsonObject Measurement::toJson() const
         object.insert(u"ratio"_s, *ratio);
     if (!note.isEmpty())
         object.insert(u"note"_s, note);
+    if (!shortfall.isEmpty())
+        object.insert(u"shortfall"_s, shortfall);
     return object;
 }
 
@@ -117,6 +150,8 @@ void BenchReport::printMarkdown(QTextStream& out) const
     QStringList notes;
     for (const Measurement& row : rows) {
         QString result = verdictText(row.verdict);
+        if (row.verdict == Verdict::Miss && !row.shortfall.isEmpty())
+            result += u' ' + row.shortfall;
         if (!row.note.isEmpty()) {
             notes.append(row.note);
             result += u" [%1]"_s.arg(notes.size());

@@ -41,12 +41,17 @@ struct Measurement
     QString target;
     Verdict verdict = Verdict::Info;
     QString note; // how it was measured, or why it failed
+    QString shortfall; // on a miss: by how much, e.g. "by 29% (1.06 < 1.5)"
+
+    // Judge the row by one more bound (a row may have several): PASS while every bound holds, else MISS with
+    // the shortfall of each bound missed.
+    void requireAtMost(double value, double limit);
+    void requireAtLeast(double value, double limit);
 
     QJsonObject toJson() const;
 };
 
 QString verdictText(Verdict verdict);
-Verdict atMost(double value, double limit);
 // `row` marked Failed, with what went wrong as its note.
 Measurement failedWith(Measurement row, const QString& why);
 QString formatMs(double ms);

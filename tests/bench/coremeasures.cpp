@@ -64,7 +64,8 @@ Measurement openFirstPage(const CachedStore& store, const RunSettings& settings)
     row.reference = reference->median;
     row.referenceFigure = formatMs(reference->median) + u" (sqlite3 shell)"_s;
     row.ratio = ours->median / reference->median;
-    row.verdict = ours->median <= kFirstPageMs && *row.ratio <= kFirstPageRatio ? Verdict::Pass : Verdict::Miss;
+    row.requireAtMost(ours->median, kFirstPageMs);
+    row.requireAtMost(*row.ratio, kFirstPageRatio);
     return row;
 }
 
@@ -101,7 +102,7 @@ Measurement jumps(
     const Stats& stats = *sampled;
     row.value = stats.p95;
     row.figure = u"median %1, p95 %2 (%3 jumps)"_s.arg(formatMs(stats.median), formatMs(stats.p95)).arg(stats.count);
-    row.verdict = atMost(stats.p95, kJumpP95Ms);
+    row.requireAtMost(stats.p95, kJumpP95Ms);
     return row;
 }
 
@@ -124,7 +125,7 @@ Measurement timedQuery(const CachedStore& store, const RunSettings& settings, Me
     row.events = store.events;
     row.value = stats->median;
     row.figure = u"%1 (%2 rows)"_s.arg(formatMs(stats->median)).arg(found);
-    row.verdict = atMost(stats->median, limitMs);
+    row.requireAtMost(stats->median, limitMs);
     return row;
 }
 
@@ -188,7 +189,7 @@ Measurement decode(const CachedStore& store, const RunSettings& settings)
     row.reference = perSecond(*bestRaw);
     row.referenceFigure = figure(*bestRaw) + u", raw sqlite3_step"_s;
     row.ratio = *row.value / *row.reference;
-    row.verdict = *row.ratio >= kDecodeRatio ? Verdict::Pass : Verdict::Miss;
+    row.requireAtLeast(*row.ratio, kDecodeRatio);
     row.note = u"%1: best of %2 alternating passes each"_s.arg(row.measure).arg(settings.decodePasses());
     return row;
 }

@@ -65,7 +65,7 @@ Measurement compareRow(const CachedStore& store)
     row.reference = apartMs;
     row.referenceFigure = u"%1 (the two runs apart, each reading the events, every core)"_s.arg(formatMs(apartMs));
     row.ratio = pairMs / apartMs;
-    row.verdict = *row.ratio <= 1.0 ? Verdict::Pass : Verdict::Miss;
+    row.requireAtMost(*row.ratio, 1.0);
     return row;
 }
 
@@ -96,7 +96,7 @@ Measurement autosaveRow()
         return failedWith(row, stats.error().message);
     row.value = stats->p95;
     row.figure = u"median %1, p95 %2"_s.arg(formatMs(stats->median), formatMs(stats->p95));
-    row.verdict = atMost(stats->p95, 16);
+    row.requireAtMost(stats->p95, 16);
     return row;
 }
 

@@ -106,9 +106,10 @@ Measurement tableFirstRows(const CachedStore& store, const RunSettings& settings
     row.referenceFigure = coreFirstPage.referenceFigure;
     if (row.reference) {
         row.ratio = stats->median / *row.reference;
-        row.verdict = stats->median <= kFirstPageMs && *row.ratio <= kFirstPageRatio ? Verdict::Pass : Verdict::Miss;
+        row.requireAtMost(stats->median, kFirstPageMs);
+        row.requireAtMost(*row.ratio, kFirstPageRatio);
     } else {
-        row.verdict = atMost(stats->median, kFirstPageMs);
+        row.requireAtMost(stats->median, kFirstPageMs);
     }
     return row;
 }
@@ -154,7 +155,7 @@ Measurement tableJumps(
     const Stats& stats = *sampled;
     row.value = stats.p95;
     row.figure = u"median %1, p95 %2 (%3 jumps)"_s.arg(formatMs(stats.median), formatMs(stats.p95)).arg(stats.count);
-    row.verdict = atMost(stats.p95, kJumpP95Ms);
+    row.requireAtMost(stats.p95, kJumpP95Ms);
     return row;
 }
 
@@ -216,7 +217,7 @@ QList<Measurement> treeMeasures(const CachedStore& store, const RunSettings& set
         const Stats stats = Stats::of(samples);
         row.value = stats.median;
         row.figure = formatMs(stats.median);
-        row.verdict = atMost(stats.median, limit);
+        row.requireAtMost(stats.median, limit);
     };
     judge(open, openSamples, kStreamListMs);
     judge(expand, expandSamples, kStreamListMs);
@@ -327,7 +328,7 @@ QList<Measurement> measurePeakRss(const QList<CachedStore>& stores, const RunSet
                          .arg(result.value(u"steps"_s).toInt())
                          .arg(formatMs(result.value(u"ms"_s).toDouble()))
                          .arg(toMB(result.value(u"baselineKiB"_s).toInteger()), 0, 'f', 1);
-        row.verdict = atMost(peakMB, kPeakRssMB);
+        row.requireAtMost(peakMB, kPeakRssMB);
         rows.append(row);
         peaks.append({ store.events, peakMB });
     }
@@ -340,7 +341,7 @@ QList<Measurement> measurePeakRss(const QList<CachedStore>& stores, const RunSet
         ratio.ratio = ratio.value;
         ratio.figure = u"%1 MB / %2 MB"_s.arg(largePeak, 0, 'f', 1).arg(smallPeak, 0, 'f', 1);
         ratio.target = u"ratio ≤ %1"_s.arg(kPeakRssRatio);
-        ratio.verdict = atMost(*ratio.value, kPeakRssRatio);
+        ratio.requireAtMost(*ratio.value, kPeakRssRatio);
         rows.append(ratio);
     }
     return rows;

@@ -211,7 +211,7 @@ Measurement firstPage(PostgresServer& server, const Layout& layout, qint64 event
     if (!reference)
         return failedWith(row, reference.error().message);
     row = withReference(row, *ours, *reference, u"psql -c, process start to exit"_s);
-    row.verdict = atMost(ours->median, kPostgresFirstPageMs);
+    row.requireAtMost(ours->median, kPostgresFirstPageMs);
     return row;
 }
 
@@ -263,7 +263,7 @@ Measurement jumps(
         = u"%1 per jump (psql -f, %2 jumps in one session incl. start-up)"_s.arg(formatMs(*total / jumpsRun))
               .arg(jumpsRun);
     row.ratio = sampled->median / *row.reference;
-    row.verdict = atMost(sampled->p95, kPostgresJumpP95Ms);
+    row.requireAtMost(sampled->p95, kPostgresJumpP95Ms);
     return row;
 }
 
@@ -289,7 +289,7 @@ Measurement streamList(
     if (!reference)
         return failedWith(row, reference.error().message);
     row = withReference(row, *ours, *reference, u"psql -c, process start to exit"_s);
-    row.verdict = atMost(ours->median, kStreamListMs);
+    row.requireAtMost(ours->median, kStreamListMs);
     return row;
 }
 
@@ -330,7 +330,7 @@ Measurement longStream(PostgresServer& server, const Layout& layout, const RunSe
     if (!reference)
         return failedWith(row, reference.error().message);
     row = withReference(row, *ours, *reference, u"psql \\copy to stdout, process start to exit"_s);
-    row.verdict = *row.ratio <= kPostgresLongStreamRatio ? Verdict::Pass : Verdict::Miss;
+    row.requireAtMost(*row.ratio, kPostgresLongStreamRatio);
     return row;
 }
 

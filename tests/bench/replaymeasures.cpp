@@ -102,7 +102,7 @@ QList<Measurement> measureReplay(const CachedStore& store, const RunSettings& se
     seek.reference = loadMs;
     seek.referenceFigure = u"%1 (folding the whole stream)"_s.arg(formatMs(loadMs));
     seek.ratio = sampled->p95 / loadMs;
-    seek.verdict = atMost(sampled->p95, kSeekP95Ms);
+    seek.requireAtMost(sampled->p95, kSeekP95Ms);
     return { first, seek };
 }
 
@@ -257,7 +257,7 @@ QList<Measurement> measureProjectionThroughput(const CachedStore& store, const R
         reader.value = ms * 1000 / double(std::max<qint64>(events, 1));
         reader.figure
             = u"%1 µs per event (%2 events in %3)"_s.arg(*reader.value, 0, 'f', 2).arg(events).arg(formatMs(ms));
-        reader.verdict = atMost(*reader.value, kReaderMicroseconds);
+        reader.requireAtMost(*reader.value, kReaderMicroseconds);
     }
 
     const QString node = QStandardPaths::findExecutable(u"node"_s);
@@ -303,7 +303,7 @@ QList<Measurement> measureProjectionThroughput(const CachedStore& store, const R
                                        .arg(nodePerSecond / 1000, 0, 'f', 0)
                                        .arg(formatMs(reference->ms));
             row->ratio = perSecond / nodePerSecond;
-            row->verdict = *row->ratio >= ratio ? Verdict::Pass : Verdict::Miss;
+            row->requireAtLeast(*row->ratio, ratio);
         }
         rows.append(*row);
     }
@@ -343,7 +343,7 @@ Measurement measureCliStart(const QString& cacheDirectory)
         return failedWith(row, ours.error().message);
     row.value = ours->median;
     row.figure = u"median %1, p95 %2 (%3 runs)"_s.arg(formatMs(ours->median), formatMs(ours->p95)).arg(kStartRuns);
-    row.verdict = atMost(ours->median, kStartMs);
+    row.requireAtMost(ours->median, kStartMs);
     const QString node = QStandardPaths::findExecutable(u"node"_s);
     if (!node.isEmpty()) {
         // node's process start with the reference fold over the same 10 events.
