@@ -30,7 +30,7 @@ Result<double> sqliteShellFirstPageMs(const QString& storePath, int rows)
     return ms;
 }
 
-Result<RawScan> rawSqliteScan(const QString& storePath)
+Result<RawScan> rawSqliteScan(const QString& storePath, const QString& category)
 {
     sqlite3* db = nullptr;
     sqlite3_stmt* statement = nullptr;
@@ -48,13 +48,16 @@ Result<RawScan> rawSqliteScan(const QString& storePath)
     QElapsedTimer timer;
     timer.start();
     const double cpuStart = threadCpuMs();
-    // The same join and order NativeStore::readEvents uses, without its page boundaries.
-    if (sqlite3_prepare_v2(db,
-            "SELECT e.position, s.name, s.category, e.version, e.type, e.time, e.event_id, e.data, e.metadata"
-            " FROM events e CROSS JOIN streams s ON s.stream_id = e.stream_id ORDER BY e.position",
-            -1, &statement, nullptr)
-        != SQLITE_OK)
+    // The same join and order NativeStore::readEvents uses, without its page boundaries; for a category, its
+    // test on the joined stream row (a demo store fills streams.category).
+    const QByteArray sql = "SELECT e.position, s.name, s.category, e.version, e.type, e.time, e.event_id, e.data,"
+                           " e.metadata FROM events e CROSS JOIN streams s ON s.stream_id = e.stream_id"
+        + QByteArray(category.isEmpty() ? "" : " WHERE s.category = ?1") + " ORDER BY e.position";
+    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &statement, nullptr) != SQLITE_OK)
         return failWith("prepare");
+    const QByteArray categoryText = category.toUtf8();
+    if (!category.isEmpty())
+        sqlite3_bind_text(statement, 1, categoryText.constData(), int(categoryText.size()), SQLITE_STATIC);
     RawScan scan;
     int rc;
     while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {

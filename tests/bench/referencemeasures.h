@@ -23,8 +23,8 @@ struct RawScan
     quint64 checksum = 0; // of every value read, so no read can be skipped
 };
 
-// A bare sqlite3_step loop over every event in position order, reading the columns readEvents()
-// reads (the stream's name and category joined in), with the sqlite3 C API and nothing else.
-Result<RawScan> rawSqliteScan(const QString& storePath);
+// A bare sqlite3_step loop over every event in position order (of one category, when given), reading the columns
+// readEvents() reads (the stream's name and category joined in), with the sqlite3 C API and nothing else.
+Result<RawScan> rawSqliteScan(const QString& storePath, const QString& category = {});
 
 } // namespace EventScope::Bench
