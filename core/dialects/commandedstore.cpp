@@ -2,6 +2,8 @@
 
 #include "sqlrowreader.h"
 
+#include "../model/category.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -49,18 +51,19 @@ QString CommandedStore::commandedCategoryOf(QStringView stream)
     const QRegularExpressionMatch uuid = trailingUuid.match(stream);
     if (uuid.hasMatch()) {
         const QStringView prefix = stream.left(uuid.capturedStart());
-        return prefix.isEmpty() ? kBareUuidCategory.toString() : prefix.toString();
+        return prefix.isEmpty() ? kBareUuidCategory.toString() : defaultCategoryOf(prefix);
     }
-    const qsizetype dash = stream.lastIndexOf(u'-');
-    return (dash < 0 ? stream : stream.left(dash)).toString();
+    // Commanded itself has no categories (only `$all`); the rule of Message DB and KurrentDB keeps them the same
+    // across dialects: the text before the first '-'.
+    return defaultCategoryOf(stream);
 }
 
 QString CommandedStore::categorySql(const QString& stream)
 {
     // The same steps as commandedCategoryOf, in PostgreSQL's regular expressions (ARE, case-insensitive by ~*).
-    return u"(CASE WHEN (%1) ~* '%2' THEN coalesce(nullif(regexp_replace((%1), '%2', '', 'i'), ''), '%3')"
-           " WHEN strpos((%1), '-') > 0 THEN regexp_replace((%1), '-[^-]*$', '') ELSE (%1) END)"_s.arg(
-               stream, kTrailingUuid, kBareUuidCategory);
+    const QString prefix = u"regexp_replace((%1), '%2', '', 'i')"_s.arg(stream, kTrailingUuid);
+    return u"(CASE WHEN (%1) ~* '%2' THEN (CASE WHEN %3 = '' THEN '%4' ELSE split_part(%3, '-', 1) END)"
+           " ELSE split_part((%1), '-', 1) END)"_s.arg(stream, kTrailingUuid, prefix, kBareUuidCategory);
 }
 
 std::optional<StoreMapping> CommandedStore::mappingFor(Connection& connection, const QString& schema)

@@ -21,10 +21,10 @@ public:
     // The mapping of the store in `schema`, from the columns the catalog lists; nullopt when it is not one.
     static std::optional<StoreMapping> mappingFor(Connection& connection, const QString& schema);
 
-    // Commanded names a stream by the aggregate's identity with an optional prefix ("bank-account-" + id): the
-    // category is the name without a trailing UUID and its separator ("bank-account"), else the text before the
-    // last '-' ("bank-account-42" -> "bank-account"); a bare UUID's category is "(uuid)", a name without '-'
-    // is its own category.
+    // Commanded names a stream by the aggregate's identity with an optional prefix ("account-" + id). The category
+    // is the text before the first '-', as in Message DB and KurrentDB ("order-Ünïcødé-7-b" -> "order"), taken
+    // after a trailing UUID and its separator are cut off ("account:<uuid>" -> "account"); a bare UUID's category
+    // is "(uuid)", a name without '-' is its own category.
     static QString commandedCategoryOf(QStringView stream);
     // The same rule as SQL over a text expression, so that category filters run in the database.
     static QString categorySql(const QString& stream);
