@@ -26,11 +26,6 @@ bool hasAll(const QStringList& columns, std::initializer_list<const char*> wante
         [&columns](const char* column) { return columns.contains(QLatin1StringView(column)); });
 }
 
-QString sqlText(const QString& text)
-{
-    return u'\'' + QString(text).replace(u"'"_s, u"''"_s) + u'\'';
-}
-
 // The event's `timestamp` attribute, which the library's JSON transcoder writes as
 // {"_type_":"datetime_iso","_data_":"2024-05-01T12:00:00.123456+00:00"}, as ISO text in SQL; NULL (time 0)
 // when the state is compressed or encrypted, or has no such timestamp. It must never fail on a row, and it runs
@@ -73,12 +68,35 @@ PayloadField stateField(const QString& column)
 
 } // namespace
 
-EventsourcingStore::EventsourcingStore(
-    std::unique_ptr<Connection> connection, StoreMapping mapping, QString category, bool uuidStreams)
+EventsourcingStore::EventsourcingStore(std::unique_ptr<Connection> connection, StoreMapping mapping, bool uuidStreams)
     : MappedStore(std::move(connection), std::move(mapping))
-    , m_category(std::move(category))
     , m_uuidStreams(uuidStreams)
 { }
+
+QString EventsourcingStore::categoryOfTopic(QStringView topic)
+{
+    const qsizetype colon = topic.indexOf(u':');
+    if (colon < 0)
+        return topic.toString();
+    const QStringView qualName = topic.mid(colon + 1);
+    const qsizetype dot = qualName.lastIndexOf(u'.');
+    return (dot < 0 ? topic.left(colon) : qualName.left(dot)).toString();
+}
+
+QString EventsourcingStore::categorySql(const QString& topic, bool sqlite)
+{
+    if (sqlite) {
+        // rtrim(q, replace(q, '.', '')) cuts the characters after the last '.' (every one of them is in the set
+        // of q's characters other than '.'), leaving the text up to and including that '.'.
+        const QString qualName = u"substr(%1, instr(%1, ':') + 1)"_s.arg(topic);
+        const QString upToDot = u"rtrim(%1, replace(%1, '.', ''))"_s.arg(qualName);
+        return u"(CASE WHEN instr(%1, ':') = 0 THEN %1 WHEN instr(%2, '.') > 0 THEN substr(%3, 1, length(%3) - 1)"
+               " ELSE substr(%1, 1, instr(%1, ':') - 1) END)"_s.arg(topic, qualName, upToDot);
+    }
+    const QString qualName = u"substr(%1, strpos(%1, ':') + 1)"_s.arg(topic);
+    return u"(CASE WHEN strpos(%1, ':') = 0 THEN %1 WHEN strpos(%2, '.') > 0"
+           " THEN regexp_replace(%2, '\\.[^.]*$', '') ELSE split_part(%1, ':', 1) END)"_s.arg(topic, qualName);
+}
 
 std::unique_ptr<EventStore> EventsourcingStore::open(
     std::unique_ptr<Connection> connection, const QString& schema, const QString& prefix)
@@ -91,12 +109,12 @@ std::unique_ptr<EventStore> EventsourcingStore::open(
         });
     }
     connection->endRead();
-    return std::make_unique<EventsourcingStore>(std::move(connection), std::move(mapping), prefix, uuidStreams);
+    return std::make_unique<EventsourcingStore>(std::move(connection), std::move(mapping), uuidStreams);
 }
 
 QString EventsourcingStore::categoryOf(const QString& /*stream*/) const
 {
-    return m_category;
+    return {};
 }
 
 Result<QList<StreamInfo>> EventsourcingStore::readStreams(const StreamQuery& query)
@@ -122,7 +140,8 @@ StoreMapping EventsourcingStore::mappingFor(Connection& connection, const QStrin
     e.position = sqlite ? col("rowid") : col("notification_id");
     // uuid on PostgreSQL (read as its text with dashes), UUID.hex text on SQLite.
     e.stream = col("originator_id");
-    e.category = sqlText(prefix);
+    // The aggregate's class from each event's topic; the application remains the store's name.
+    e.category = categorySql(col("topic"), sqlite);
     e.version = col("originator_version");
     e.type = col("topic");
     e.time = TimeField { timestampSql(col("state"), sqlite), TimeUnit::Iso };

@@ -25,21 +25,26 @@ public:
     static std::unique_ptr<EventStore> open(
         std::unique_ptr<Connection> connection, const QString& schema, const QString& prefix);
 
+    // The category of an event, from the topic the library writes for it (`module:QualName`): the aggregate's
+    // class, which is the qualified name without its last part, because the library's events are classes nested
+    // in their aggregate ("shop.domain:Account.Deposited" -> "Account"). An event class that is not nested
+    // gives its module ("shop.events:Deposited" -> "shop.events"); a topic without ':' is its own category.
+    static QString categoryOfTopic(QStringView topic);
+    // The same rule as SQL over the topic column, for SQLite (which has no regexp_replace) or PostgreSQL.
+    static QString categorySql(const QString& topic, bool sqlite);
+
     // `uuidStreams`: originator_id is a PostgreSQL uuid (the default; POSTGRES_ORIGINATOR_ID_TYPE=text makes it
     // text in later releases).
-    EventsourcingStore(
-        std::unique_ptr<Connection> connection, StoreMapping mapping, QString category, bool uuidStreams);
+    EventsourcingStore(std::unique_ptr<Connection> connection, StoreMapping mapping, bool uuidStreams);
 
-    // Every stream is one aggregate of the application; the category is the application (its table prefix).
-    // The aggregate's class is only in the topic of each stream's first event, which would cost a read per
-    // stream to list categories.
+    // A stream's name is its aggregate's UUID, which says nothing of its class: the category is in its events'
+    // topics (categoryOfTopic), read from the store.
     QString categoryOf(const QString& stream) const override;
 
 protected:
     Result<QList<StreamInfo>> readStreams(const StreamQuery& query) override;
 
 private:
-    QString m_category;
     bool m_uuidStreams;
 };
 

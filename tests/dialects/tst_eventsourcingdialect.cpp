@@ -7,6 +7,9 @@
 #include <testsupport.h>
 #include <verifylines.h>
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -121,6 +124,80 @@ QString hexLiteral(const QByteArray& bytes)
     return u"X'%1'"_s.arg(QString::fromLatin1(bytes.toHex()));
 }
 
+// One event or snapshot row of the shop application: its aggregate (a UUID), version, topic and state (JSON).
+struct ShopRow
+{
+    const char* id;
+    int version;
+    const char* topic;
+    const char* state;
+};
+
+// A shop of accounts, carts and customers, as the library records it: each aggregate's events are classes nested in
+// its class, so their topics are `module:Aggregate.Event`; one event class is nested two deep, one is not nested,
+// one aggregate has a non-ASCII module and class.
+const ShopRow kShopEvents[] = {
+    { "a1000000-0000-4000-8000-000000000001", 1, "shop.domain:Account.Opened", R"({"owner":"ana"})" },
+    { "a2000000-0000-4000-8000-000000000002", 1, "shop.domain:Account.Opened", R"({"owner":"bo"})" },
+    { "a1000000-0000-4000-8000-000000000001", 2, "shop.domain:Account.Deposited", R"({"amount":10})" },
+    { "c1000000-0000-4000-8000-000000000003", 1, "shop.domain:Cart.Created", "{}" },
+    { "a2000000-0000-4000-8000-000000000002", 2, "shop.domain:Account.Deposited", R"({"amount":5})" },
+    { "c1000000-0000-4000-8000-000000000003", 2, "shop.domain:Cart.ItemAdded", R"({"sku":"x"})" },
+    { "d1000000-0000-4000-8000-000000000004", 1, "shop.domain:Customer.Registered", R"({"name":"Zoë"})" },
+    { "e1000000-0000-4000-8000-000000000005", 1, "shop.domain:Outer.Inner.Happened", "{}" },
+    { "f1000000-0000-4000-8000-000000000006", 1, "shop.events:Noted", "{}" },
+    { "b1000000-0000-4000-8000-000000000007", 1, "shop.domäne:Bestellung.Erstellt", "{}" },
+};
+// The library's snapshots: the aggregate's topic and its state. The second account's balance drifted (7, not 5).
+const ShopRow kShopSnapshots[] = {
+    { "a1000000-0000-4000-8000-000000000001", 2, "eventsourcing.domain:Snapshot",
+        R"({"topic":"shop.domain:Account","state":{"balance":10}})" },
+    { "a2000000-0000-4000-8000-000000000002", 2, "eventsourcing.domain:Snapshot",
+        R"({"topic":"shop.domain:Account","state":{"balance":7}})" },
+    { "c1000000-0000-4000-8000-000000000003", 2, "eventsourcing.domain:Snapshot",
+        R"({"topic":"shop.domain:Cart","state":{"items":["x"]}})" },
+};
+
+// SQLite's recorder keeps an id as UUID.hex: without its dashes.
+QString shopId(const char* id, bool sqlite)
+{
+    const QString text = QString::fromLatin1(id);
+    return sqlite ? QString(text).remove(u'-') : text;
+}
+
+QString shopValues(const ShopRow* rows, qsizetype count, bool sqlite)
+{
+    QStringList values;
+    for (qsizetype i = 0; i < count; ++i) {
+        const QString state = QString::fromUtf8(rows[i].state);
+        values.append(u"('%1', %2, '%3', %4)"_s.arg(shopId(rows[i].id, sqlite))
+                          .arg(rows[i].version)
+                          .arg(QString::fromUtf8(rows[i].topic),
+                              sqlite ? u"CAST('%1' AS BLOB)"_s.arg(state) : u"convert_to('%1', 'UTF8')"_s.arg(state)));
+    }
+    return values.join(u",\n"_s);
+}
+
+bool writeText(const QString& path, const char* text)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(text) == qint64(qstrlen(text));
+}
+
+QString sqliteScalar(const QString& path, const QString& sql)
+{
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* statement = nullptr;
+    QString value = u"(error)"_s;
+    if (sqlite3_prepare_v2(db, sql.toUtf8().constData(), -1, &statement, nullptr) == SQLITE_OK
+        && sqlite3_step(statement) == SQLITE_ROW)
+        value = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return value;
+}
+
 } // namespace
 
 // Python eventsourcing's tables, built here from the reference DDL and filled by the test: two applications in
@@ -230,10 +307,10 @@ INSERT INTO stored_events (originator_id, originator_version, topic, state) VALU
         const auto page = inventory->readEvents({});
         QVERIFY(page);
         QCOMPARE(TestSupport::describeEvents(page->events),
-            (QStringList { line(1, u"c0000000-0000-4000-8000-000000000003"_s, u"inventory"_s, 1,
+            (QStringList { line(1, u"c0000000-0000-4000-8000-000000000003"_s, u"Item"_s, 1,
                                u"inventory.domain:Item.Registered"_s, 0, R"({"sku":"x"})"),
-                line(2, u"c0000000-0000-4000-8000-000000000003"_s, u"inventory"_s, 2,
-                    u"inventory.domain:Item.Restocked"_s, 0, R"({"n":4})") }));
+                line(2, u"c0000000-0000-4000-8000-000000000003"_s, u"Item"_s, 2, u"inventory.domain:Item.Restocked"_s,
+                    0, R"({"n":4})") }));
         QCOMPARE(inventory->snapshots(u"c0000000-0000-4000-8000-000000000003"_s)->size(), 0);
     }
 
@@ -247,7 +324,7 @@ INSERT INTO stored_events (originator_id, originator_version, topic, state) VALU
         QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
         QCOMPARE(streams->size(), 1);
         QCOMPARE(streams->first().stream, u"order-1"_s);
-        QCOMPARE(streams->first().category, u"stored"_s);
+        QCOMPARE(streams->first().category, u"Order"_s);
         QCOMPARE(streams->first().events, 2);
         EventPageRequest request;
         request.filter.stream = u"order-1"_s;
@@ -281,12 +358,12 @@ INSERT INTO stored_events (originator_id, originator_version, topic, state) VALU
             listed.append(
                 u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion).arg(s.lastTimeMs));
         QCOMPARE(listed,
-            (QStringList { u"%1 bankaccounts 3 3 %2"_s.arg(QLatin1StringView(kAlice)).arg(kNoon + 250),
-                u"%1 bankaccounts 2 2 %2"_s.arg(QLatin1StringView(kBob)).arg(kNoon + 2000) }));
+            (QStringList { u"%1 BankAccount 3 3 %2"_s.arg(QLatin1StringView(kAlice)).arg(kNoon + 250),
+                u"%1 BankAccount 2 2 %2"_s.arg(QLatin1StringView(kBob)).arg(kNoon + 2000) }));
         const auto categories = store->categories({});
         QVERIFY(categories);
         QCOMPARE(categories->size(), 1);
-        QCOMPARE(categories->first().category, u"bankaccounts"_s);
+        QCOMPARE(categories->first().category, u"BankAccount"_s);
         QCOMPARE(categories->first().streams, 2);
         QCOMPARE(categories->first().events, 5);
         // A pattern over uuid streams, matched in EventScope (PostgreSQL has no regex on uuid).
@@ -306,7 +383,7 @@ INSERT INTO stored_events (originator_id, originator_version, topic, state) VALU
         QVERIFY(store);
         const QString alice = QString::fromLatin1(kAlice);
         const QString bob = QString::fromLatin1(kBob);
-        const QStringList log = expectedLog(alice, bob, u"bankaccounts"_s);
+        const QStringList log = expectedLog(alice, bob, u"BankAccount"_s);
         const auto page = store->readEvents({});
         QVERIFY2(page, page ? "" : qPrintable(page.error().message));
         QCOMPARE(TestSupport::describeEvents(page->events), log);
@@ -322,7 +399,7 @@ INSERT INTO stored_events (originator_id, originator_version, topic, state) VALU
         QCOMPARE(TestSupport::describeEvents(store->readEvents(stream)->events), (QStringList { log[0] }));
 
         EventPageRequest category;
-        category.filter.category = u"bankaccounts"_s;
+        category.filter.category = u"BankAccount"_s;
         QCOMPARE(store->readEvents(category)->events.size(), 5);
         category.filter.category = u"other"_s;
         QCOMPARE(store->readEvents(category)->events.size(), 0);
@@ -376,7 +453,7 @@ INSERT INTO bankaccounts_snapshots VALUES ('%1', 1, 'eventsourcing.domain:Snapsh
                      u"esverify"_s),
             QString());
         const QStringList lines = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"esverify"_s)); },
-            u"bankaccounts"_s, uR"(fromCategory('bankaccounts').foreachStream().when({
+            u"BankAccount"_s, uR"(fromCategory('BankAccount').foreachStream().when({
                 $init: function () { return { topic: 'bankaccounts.domain:BankAccount', state: {} }; },
                 $any: function (s, e) {
                     if (e.eventType.endsWith('.Opened')) {
@@ -468,7 +545,7 @@ INSERT INTO stored_snapshots VALUES ('%1', 2, 'eventsourcing.domain:Snapshot', %
             QCOMPARE(info->snapshots, 1);
             const auto page = store.readEvents({});
             QVERIFY2(page, page ? "" : qPrintable(page.error().message));
-            QCOMPARE(TestSupport::describeEvents(page->events), expectedLog(alice, bob, u"stored"_s));
+            QCOMPARE(TestSupport::describeEvents(page->events), expectedLog(alice, bob, u"BankAccount"_s));
             EventPageRequest stream;
             stream.filter.stream = bob;
             QCOMPARE(store.readEvents(stream)->events.size(), 2);
@@ -485,6 +562,111 @@ INSERT INTO stored_snapshots VALUES ('%1', 2, 'eventsourcing.domain:Snapshot', %
             QCOMPARE(snapshots->first().state, kSnapshot);
         }
         QCOMPARE(TestSupport::sha256OfFile(path), hash);
+    }
+
+    // The category of a stream is its aggregate's class, read from the topics the library writes, the same on both
+    // backends; the application remains the store's name, and verify gives each class its own projection.
+    void eachAggregateClassIsACategory()
+    {
+        QTemporaryDir directory;
+        const QString sqlitePath = directory.filePath(u"shop.sqlite"_s);
+        constexpr qsizetype kEvents = std::size(kShopEvents);
+        constexpr qsizetype kSnapshots = std::size(kShopSnapshots);
+        QCOMPARE(sqliteExec(sqlitePath, uR"(
+CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,
+    PRIMARY KEY (originator_id, originator_version));
+CREATE TABLE stored_snapshots (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,
+    PRIMARY KEY (originator_id, originator_version)) WITHOUT ROWID;
+INSERT INTO stored_events VALUES %1;
+INSERT INTO stored_snapshots VALUES %2;
+)"_s.arg(shopValues(kShopEvents, kEvents, true), shopValues(kShopSnapshots, kSnapshots, true))),
+            QString());
+        QCOMPARE(m_server.createDatabase(u"esshop"_s), QString());
+        QCOMPARE(m_server.exec(applicationDdl(u"shop"_s) + uR"(
+INSERT INTO shop_events (originator_id, originator_version, topic, state) VALUES %1;
+INSERT INTO shop_snapshots VALUES %2;
+)"_s.arg(shopValues(kShopEvents, kEvents, false), shopValues(kShopSnapshots, kSnapshots, false)),
+                     u"esshop"_s),
+            QString());
+
+        // The rule in C++ and as SQL on both backends, over the topics above and the odd ones.
+        QCOMPARE(EventsourcingStore::categoryOfTopic(u"shop.domain:Account.Deposited"), u"Account"_s);
+        QCOMPARE(EventsourcingStore::categoryOfTopic(u"shop.domain:Outer.Inner.Happened"), u"Outer.Inner"_s);
+        QCOMPARE(EventsourcingStore::categoryOfTopic(u"shop.events:Noted"), u"shop.events"_s);
+        QCOMPARE(EventsourcingStore::categoryOfTopic(u"shop.domäne:Bestellung.Erstellt"), u"Bestellung"_s);
+        QCOMPARE(EventsourcingStore::categoryOfTopic(u"no colon.at.all"), u"no colon.at.all"_s);
+        for (const QString& topic : { u"shop.domain:Account.Deposited"_s, u"shop.domain:Outer.Inner.Happened"_s,
+                 u"shop.events:Noted"_s, u"shop.domäne:Bestellung.Erstellt"_s, u"no colon.at.all"_s, u"m:A..B"_s,
+                 u"m:.x"_s, u":"_s, u"a:b:c.d"_s }) {
+            const QString literal = u"'%1'"_s.arg(topic);
+            QCOMPARE(m_server.scalar(u"SELECT %1"_s.arg(EventsourcingStore::categorySql(literal, false)), u"esshop"_s),
+                EventsourcingStore::categoryOfTopic(topic));
+            QCOMPARE(sqliteScalar(sqlitePath, u"SELECT %1"_s.arg(EventsourcingStore::categorySql(literal, true))),
+                EventsourcingStore::categoryOfTopic(topic));
+        }
+
+        for (const bool sqlite : { true, false }) {
+            const QString where = sqlite ? sqlitePath : m_server.uri(u"esshop"_s);
+            auto opened
+                = sqlite ? openStore(StoreLocation::sqliteFile(sqlitePath)) : openStore(*StoreLocation::parse(where));
+            QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+            QCOMPARE(opened->match.storeName, sqlite ? QString() : u"shop"_s);
+            EventStore& store = *opened->store;
+            const auto info = store.describe();
+            QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+            QCOMPARE(info->streams, 7);
+            QCOMPARE(info->categories, 6);
+            const auto categories = store.categories({});
+            QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+            QStringList listed;
+            for (const CategoryInfo& c : *categories)
+                listed.append(u"%1:%2:%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+            QCOMPARE(listed,
+                (QStringList { u"Account:2:4"_s, u"Bestellung:1:1"_s, u"Cart:1:2"_s, u"Customer:1:1"_s,
+                    u"Outer.Inner:1:1"_s, u"shop.events:1:1"_s }));
+            const auto streams = store.streams({});
+            QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+            QStringList streamLines;
+            for (const StreamInfo& s : *streams)
+                streamLines.append(s.stream.left(2) + u' ' + s.category);
+            QCOMPARE(streamLines,
+                (QStringList { u"a1 Account"_s, u"a2 Account"_s, u"b1 Bestellung"_s, u"c1 Cart"_s, u"d1 Customer"_s,
+                    u"e1 Outer.Inner"_s, u"f1 shop.events"_s }));
+            EventPageRequest request;
+            request.filter.category = u"Account"_s;
+            const auto accounts = store.readEvents(request);
+            QVERIFY2(accounts, accounts ? "" : qPrintable(accounts.error().message));
+            QStringList positions;
+            for (const Event& event : accounts->events)
+                positions.append(u"%1 %2"_s.arg(event.position).arg(event.category));
+            QCOMPARE(positions, (QStringList { u"1 Account"_s, u"2 Account"_s, u"3 Account"_s, u"5 Account"_s }));
+        }
+
+        // verify: each class its own projection, the drift and nothing else (Customer keeps no snapshots).
+        const QString account = directory.filePath(u"account.js"_s);
+        const QString cart = directory.filePath(u"cart.js"_s);
+        QVERIFY(writeText(account, R"(fromCategory('Account').foreachStream().when({
+    $init: () => ({ topic: 'shop.domain:Account', state: { balance: 0 } }),
+    'shop.domain:Account.Deposited': (s, e) => ({ ...s, state: { balance: s.state.balance + e.body.amount } }),
+});)"));
+        QVERIFY(writeText(cart, R"(fromCategory('Cart').foreachStream().when({
+    $init: () => ({ topic: 'shop.domain:Cart', state: { items: [] } }),
+    'shop.domain:Cart.ItemAdded': (s, e) => { s.state.items.push(e.body.sku); },
+});)"));
+        for (const QString& where : { sqlitePath, m_server.uri(u"esshop"_s) }) {
+            const auto run = CliTest::runCli({ u"verify"_s, where, u"--json"_s, u"--projection"_s,
+                u"Account="_s + account, u"--projection"_s, u"Cart="_s + cart });
+            QVERIFY(run.finished);
+            QCOMPARE(run.exitCode, 1);
+            QStringList checks;
+            for (const QByteArray& line : run.out.trimmed().split('\n')) {
+                const QJsonObject object = QJsonDocument::fromJson(line).object();
+                if (object.contains(u"stream"_s))
+                    checks.append(
+                        object.value(u"stream"_s).toString().left(2) + u' ' + object.value(u"status"_s).toString());
+            }
+            QCOMPARE(checks, (QStringList { u"a1 match"_s, u"a2 drift"_s, u"c1 match"_s }));
+        }
     }
 
     void cliInfoNamesTheDialect()
