@@ -194,6 +194,39 @@ QString sqliteExec(const QString& path, const QString& sql)
     return message;
 }
 
+// The 5.x tables on SQLite, as sameTablesOnSqlite lays them out.
+const char* const kSqliteDdl
+    = "CREATE TABLE event_journal (ordering INTEGER PRIMARY KEY, persistence_id TEXT NOT NULL,"
+      " sequence_number INTEGER NOT NULL, deleted INTEGER DEFAULT 0 NOT NULL, writer TEXT NOT NULL,"
+      " write_timestamp INTEGER, adapter_manifest TEXT, event_ser_id INTEGER NOT NULL,"
+      " event_ser_manifest TEXT NOT NULL, event_payload BLOB NOT NULL, meta_ser_id INTEGER, meta_ser_manifest TEXT,"
+      " meta_payload BLOB, UNIQUE (persistence_id, sequence_number));"
+      "CREATE TABLE snapshot (persistence_id TEXT NOT NULL, sequence_number INTEGER NOT NULL,"
+      " created INTEGER NOT NULL, snapshot_ser_id INTEGER NOT NULL, snapshot_ser_manifest TEXT NOT NULL,"
+      " snapshot_payload BLOB NOT NULL, meta_ser_id INTEGER, meta_ser_manifest TEXT, meta_payload BLOB,"
+      " PRIMARY KEY (persistence_id, sequence_number));";
+
+// Six events in four persistence ids named with several dashes, spaces and non-ASCII characters: two of the
+// classic "<category>-<id>" form, one with neither '-' nor '|', and one of Akka Typed's "Type|id" whose type has
+// a space and whose id has dashes.
+QString namedStreamRows(bool sqlite)
+{
+    const auto payload = [sqlite](const QByteArray& json) {
+        return sqlite ? u"X'%1'"_s.arg(QString::fromLatin1(json.toHex())) : bytea(json);
+    };
+    return uR"(
+INSERT INTO event_journal (ordering, persistence_id, sequence_number, writer, write_timestamp, event_ser_id,
+    event_ser_manifest, event_payload) VALUES
+ (1, 'order-Ünïcødé 7-b', 1, 'w', 1700000000000, 31, 'OrderPlaced', %1),
+ (2, 'Ünïcødé ördér', 1, 'w', 1700000001000, 31, 'Noted', %2),
+ (3, 'order-x', 1, 'w', 1700000002000, 31, 'OrderPlaced', %3),
+ (4, 'Ünïcødé Cart|cart-7-b', 1, 'w', 1700000003000, 31, 'CartOpened', %4),
+ (5, 'order-Ünïcødé 7-b', 2, 'w', 1700000004000, 31, 'OrderShipped', %5),
+ (6, 'Ünïcødé Cart|cart-7-b', 2, 'w', 1700000005000, 31, 'ItemAdded', %6);
+)"_s.arg(payload(R"({"n":1})"), payload(R"({"n":2})"), payload(R"({"n":3})"), payload(R"({"n":4})"),
+        payload(R"({"n":5})"), payload(R"({"n":6})"));
+}
+
 } // namespace
 
 // Akka Persistence JDBC's tables, built here from the reference DDL and filled by the test: the 5.x layout on
@@ -524,6 +557,77 @@ INSERT INTO snapshot VALUES ('Cart|c-1', 2, 1700000001500, 31, 'State', CAST('{"
             QCOMPARE(store.snapshots(u"Cart|c-1"_s)->first().state, R"({"a":[1]})"_ba);
         }
         QCOMPARE(TestSupport::sha256OfFile(path), hash);
+    }
+
+    // Persistence ids with several '-', spaces and non-ASCII characters, in the 5.x tables on both backends: the
+    // category is the type of "Type|id", else the text before the first '-', else the whole id; listed streams,
+    // categories, the category filter and categoryOf all agree.
+    void streamNamesWithDashesSpacesAndNonAscii_data()
+    {
+        QTest::addColumn<bool>("sqlite");
+        QTest::newRow("sqlite") << true;
+        QTest::newRow("postgresql") << false;
+    }
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        QFETCH(bool, sqlite);
+        QTemporaryDir directory;
+        QString location;
+        if (sqlite) {
+            location = directory.filePath(u"names.sqlite"_s);
+            QCOMPARE(sqliteExec(location, QString::fromLatin1(kSqliteDdl) + namedStreamRows(true)), QString());
+        } else {
+            QCOMPARE(m_server.createDatabase(u"akkanames"_s), QString());
+            QCOMPARE(m_server.exec(currentDdl(u"public"_s) + namedStreamRows(false), u"akkanames"_s), QString());
+            location = m_server.uri(u"akkanames"_s);
+        }
+        auto opened = openStore(location);
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        EventStore& store = **opened;
+        QCOMPARE(store.dialectName(), u"akka-jdbc"_s);
+
+        const auto streams = store.streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList listed;
+        for (const StreamInfo& s : *streams)
+            listed.append(u"%1 / %2 / %3 %4"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion));
+        QCOMPARE(listed,
+            (QStringList { u"order-x / order / 1 1"_s, u"order-Ünïcødé 7-b / order / 2 2"_s,
+                u"Ünïcødé Cart|cart-7-b / Ünïcødé Cart / 2 2"_s, u"Ünïcødé ördér / Ünïcødé ördér / 1 1"_s }));
+
+        const auto categories = store.categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names.append(u"%1 / %2 %3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+        QCOMPARE(names, (QStringList { u"order / 2 3"_s, u"Ünïcødé Cart / 1 2"_s, u"Ünïcødé ördér / 1 1"_s }));
+        const auto info = store.describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->streams, 4);
+        QCOMPARE(info->categories, 3);
+
+        EventPageRequest request;
+        request.filter.category = u"order"_s;
+        const auto orders = store.readEvents(request);
+        QVERIFY2(orders, orders ? "" : qPrintable(orders.error().message));
+        QStringList read;
+        for (const Event& event : orders->events)
+            read.append(u"%1 %2 / %3 / %4"_s.arg(event.position).arg(event.stream, event.category).arg(event.version));
+        QCOMPARE(read,
+            (QStringList { u"1 order-Ünïcødé 7-b / order / 1"_s, u"3 order-x / order / 1"_s,
+                u"5 order-Ünïcødé 7-b / order / 2"_s }));
+        request.filter.category = u"Ünïcødé Cart"_s;
+        const auto carts = store.readEvents(request);
+        QVERIFY2(carts, carts ? "" : qPrintable(carts.error().message));
+        QCOMPARE(carts->events.size(), 2);
+        QCOMPARE(carts->events.at(1).position, 6);
+        QCOMPARE(carts->events.at(1).category, u"Ünïcødé Cart"_s);
+
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store.categoryOf(s.stream), s.category);
+        QCOMPARE(store.categoryOf(u"order-Ünïcødé 7-b"_s), u"order"_s);
+        QCOMPARE(store.categoryOf(u"Ünïcødé Cart|cart-7-b"_s), u"Ünïcødé Cart"_s);
+        QCOMPARE(store.categoryOf(u"Ünïcødé ördér"_s), u"Ünïcødé ördér"_s);
     }
 
     void legacyLayoutTakesPayloadsOutOfTheirEnvelopes()

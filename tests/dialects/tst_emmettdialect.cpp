@@ -128,6 +128,30 @@ const char* const kEmmettSqliteDdl
       " global_position INTEGER PRIMARY KEY, created DATETIME DEFAULT CURRENT_TIMESTAMP,"
       " UNIQUE (stream_id, stream_position, partition, is_archived));";
 
+// Six messages in four streams named with several dashes, spaces and non-ASCII characters, two in the default
+// partition and two in tenant-a (a partition whose own name has a '-'), as Emmett's append writes them on either
+// backend (SQLite's emt_streams gets its placeholder partition).
+QString namedStreamRows(bool sqlite)
+{
+    const QString transaction = sqlite ? QString() : u", pg_current_xact_id()"_s;
+    return uR"(
+INSERT INTO emt_messages (stream_id, stream_position, partition, global_position, message_type, message_id,
+    message_data, message_metadata, message_schema_version%1) VALUES
+ ('order-Ünïcødé 7-b', 1, 'emt:default', 1, 'OrderPlaced', 'n-1', '{"n": 1}', '{}', '1'%2),
+ ('Ünïcødé ördér', 1, 'emt:default', 2, 'Noted', 'n-2', '{"n": 2}', '{}', '1'%2),
+ ('order-x', 1, 'tenant-a', 3, 'OrderPlaced', 'n-3', '{"n": 3}', '{}', '1'%2),
+ ('Ünïcødé Cart-7-b', 1, 'tenant-a', 4, 'CartOpened', 'n-4', '{"n": 4}', '{}', '1'%2),
+ ('order-Ünïcødé 7-b', 2, 'emt:default', 5, 'OrderShipped', 'n-5', '{"n": 5}', '{}', '1'%2),
+ ('Ünïcødé Cart-7-b', 2, 'tenant-a', 6, 'ItemAdded', 'n-6', '{"n": 6}', '{}', '1'%2);
+INSERT INTO emt_streams (stream_id, stream_position, partition, stream_type, stream_metadata) VALUES
+ ('order-Ünïcødé 7-b', 2, %3, 'order', '{}'),
+ ('Ünïcødé ördér', 1, %3, 'Ünïcødé ördér', '{}'),
+ ('order-x', 1, %4, 'order', '{}'),
+ ('Ünïcødé Cart-7-b', 2, %4, 'Ünïcødé Cart', '{}');
+)"_s.arg(sqlite ? QString() : u", transaction_id"_s, transaction, sqlite ? u"'[object Object]'"_s : u"'emt:default'"_s,
+        sqlite ? u"'[object Object]'"_s : u"'tenant-a'"_s);
+}
+
 bool isSortOrSeqScan(const QString& line)
 {
     const QString step = line.trimmed().remove(QRegularExpression(u"^->\\s*"_s));
@@ -484,6 +508,82 @@ private slots:
         const auto plan = (*store)->explain(mapped->readEventsQuery(request));
         QVERIFY(plan);
         QVERIFY2(plan->join(u'\n').contains(u"USING INDEX"_s), qPrintable(plan->join(u'\n')));
+    }
+
+    // Stream ids with several '-', spaces and non-ASCII characters, in two partitions, on both backends: the
+    // category is the text before the first '-' of the id (the partition prefix is not part of it), or the whole id
+    // when it has no '-'; listed streams, categories, the category filter and categoryOf all agree.
+    void streamNamesWithDashesSpacesAndNonAscii_data()
+    {
+        QTest::addColumn<bool>("sqlite");
+        QTest::newRow("sqlite") << true;
+        QTest::newRow("postgresql") << false;
+    }
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        QFETCH(bool, sqlite);
+        QString location;
+        if (sqlite) {
+            location = sqlitePath("names.sqlite");
+            QCOMPARE(sqliteExec(location, QString::fromLatin1(kEmmettSqliteDdl) + namedStreamRows(true)), QString());
+        } else {
+            if (PostgresServer::disabledByEnvironment())
+                QSKIP("EVENTSCOPE_NO_POSTGRES=1");
+            QCOMPARE(m_server.createDatabase(u"emmettnames"_s), QString());
+            QCOMPARE(
+                m_server.exec(emmettPostgresDdl({ u"emt:default"_s, u"tenant-a"_s }, true) + namedStreamRows(false),
+                    u"emmettnames"_s),
+                QString());
+            location = m_server.uri(u"emmettnames"_s);
+        }
+        auto opened = openStore(location);
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        EventStore& store = **opened;
+        QCOMPARE(store.dialectName(), u"emmett"_s);
+
+        const auto streams = store.streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList listed;
+        for (const StreamInfo& s : *streams)
+            listed.append(u"%1 / %2 / %3 %4"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion));
+        QCOMPARE(listed,
+            (QStringList { u"order-Ünïcødé 7-b / order / 2 2"_s, u"tenant-a/order-x / order / 1 1"_s,
+                u"tenant-a/Ünïcødé Cart-7-b / Ünïcødé Cart / 2 2"_s, u"Ünïcødé ördér / Ünïcødé ördér / 1 1"_s }));
+
+        const auto categories = store.categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names.append(u"%1 / %2 %3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+        QCOMPARE(names, (QStringList { u"order / 2 3"_s, u"Ünïcødé Cart / 1 2"_s, u"Ünïcødé ördér / 1 1"_s }));
+        const auto info = store.describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->streams, 4);
+        QCOMPARE(info->categories, 3);
+
+        EventPageRequest request;
+        request.filter.category = u"order"_s;
+        const auto orders = store.readEvents(request);
+        QVERIFY2(orders, orders ? "" : qPrintable(orders.error().message));
+        QStringList read;
+        for (const Event& event : orders->events)
+            read.append(u"%1 %2 / %3 / %4"_s.arg(event.position).arg(event.stream, event.category).arg(event.version));
+        QCOMPARE(read,
+            (QStringList { u"1 order-Ünïcødé 7-b / order / 1"_s, u"3 tenant-a/order-x / order / 1"_s,
+                u"5 order-Ünïcødé 7-b / order / 2"_s }));
+        request.filter.category = u"Ünïcødé Cart"_s;
+        const auto carts = store.readEvents(request);
+        QVERIFY2(carts, carts ? "" : qPrintable(carts.error().message));
+        QCOMPARE(carts->events.size(), 2);
+        QCOMPARE(carts->events.at(1).position, 6);
+        QCOMPARE(carts->events.at(1).stream, u"tenant-a/Ünïcødé Cart-7-b"_s);
+        QCOMPARE(carts->events.at(1).category, u"Ünïcødé Cart"_s);
+
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store.categoryOf(s.stream), s.category);
+        QCOMPARE(store.categoryOf(u"order-Ünïcødé 7-b"_s), u"order"_s);
+        QCOMPARE(store.categoryOf(u"tenant-a/order-x"_s), u"order"_s);
+        QCOMPARE(store.categoryOf(u"Ünïcødé ördér"_s), u"Ünïcødé ördér"_s);
     }
 
     void cliNamesTheDialect()

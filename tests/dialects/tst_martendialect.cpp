@@ -410,6 +410,88 @@ private slots:
         QVERIFY(page->events[1].metadata.isEmpty()); // no metadata columns, no .NET type: nothing to show
     }
 
+    // Issue 24: a string stream without an aggregate type (NULL or empty) is in the category before its FIRST '-',
+    // whatever follows it (more '-', spaces, non-ASCII); a name without '-' is its own category.
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        QCOMPARE(m_server.createDatabase(u"martennames"_s), QString());
+        QCOMPARE(m_server.exec(martenTables(u"names"_s, u"varchar"_s, true) + uR"(
+INSERT INTO names.mt_streams (id, type, version, timestamp) VALUES
+    ('order-Ünïcødé 7-b', NULL, 2, '2024-01-01 00:00:05+00'),
+    ('Ünïcødé ördér', NULL, 1, '2024-01-01 00:00:02+00'),
+    ('ördér-Ünï-3', NULL, 1, '2024-01-01 00:00:03+00'),
+    ('order-x', '', 1, '2024-01-01 00:00:04+00');
+INSERT INTO names.mt_events (seq_id, id, stream_id, version, data, type, timestamp) VALUES
+    (1, 'd0000000-0000-4000-8000-000000000001', 'order-Ünïcødé 7-b', 1, '{}', 'order_placed', '2024-01-01 00:00:01+00'),
+    (2, 'd0000000-0000-4000-8000-000000000002', 'Ünïcødé ördér', 1, '{}', 'noted', '2024-01-01 00:00:02+00'),
+    (3, 'd0000000-0000-4000-8000-000000000003', 'ördér-Ünï-3', 1, '{}', 'noted', '2024-01-01 00:00:03+00'),
+    (4, 'd0000000-0000-4000-8000-000000000004', 'order-x', 1, '{}', 'order_placed', '2024-01-01 00:00:04+00'),
+    (5, 'd0000000-0000-4000-8000-000000000005', 'order-Ünïcødé 7-b', 2, '{}', 'order_shipped', '2024-01-01 00:00:05+00');
+ANALYZE;
+)"_s,
+                     u"martennames"_s),
+            QString());
+        OpenOptions options;
+        options.storeName = u"names"_s;
+        auto opened = openStore(*StoreLocation::parse(m_server.uri(u"martennames"_s)), options);
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        QCOMPARE(opened->match.dialect, u"marten"_s);
+        const std::unique_ptr<EventStore> store = std::move(opened->store);
+
+        const auto streams = store->streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList listed;
+        for (const StreamInfo& s : *streams)
+            listed << u"%1|%2|%3|%4"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion);
+        QCOMPARE(listed,
+            (QStringList { u"order-x|order|1|1"_s, u"order-Ünïcødé 7-b|order|2|2"_s,
+                u"Ünïcødé ördér|Ünïcødé ördér|1|1"_s, u"ördér-Ünï-3|ördér|1|1"_s }));
+        // Without an aggregate type the store's rule in code agrees with the category the SQL listed.
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store->categoryOf(s.stream), s.category);
+        const auto inOrder = store->streams({ {}, u"order"_s, {}, {} });
+        QVERIFY(inOrder);
+        QStringList orderStreams;
+        for (const StreamInfo& s : *inOrder)
+            orderStreams << s.stream;
+        QCOMPARE(orderStreams, (QStringList { u"order-x"_s, u"order-Ünïcødé 7-b"_s }));
+
+        const auto categories = store->categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names << u"%1|%2|%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value);
+        QCOMPARE(names, (QStringList { u"order|2|3"_s, u"Ünïcødé ördér|1|1"_s, u"ördér|1|1"_s }));
+        const auto info = store->describe();
+        QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->events, 5);
+        QCOMPARE(info->streams, 4);
+        QCOMPARE(info->categories, 3);
+
+        EventPageRequest request;
+        request.filter.category = u"order"_s;
+        auto page = store->readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(summary(page->events),
+            (QStringList {
+                u"1 order-Ünïcødé 7-b order 1 order_placed %1 d0000000-0000-4000-8000-000000000001"_s.arg(kJan1 + 1000),
+                u"4 order-x order 1 order_placed %1 d0000000-0000-4000-8000-000000000004"_s.arg(kJan1 + 4000),
+                u"5 order-Ünïcødé 7-b order 2 order_shipped %1 d0000000-0000-4000-8000-000000000005"_s.arg(
+                    kJan1 + 5000) }));
+        request.filter.category = u"ördér"_s;
+        page = store->readEvents(request);
+        QVERIFY(page);
+        QCOMPARE(summary(page->events),
+            (QStringList {
+                u"3 ördér-Ünï-3 ördér 1 noted %1 d0000000-0000-4000-8000-000000000003"_s.arg(kJan1 + 3000) }));
+        request.filter.category = u"Ünïcødé ördér"_s;
+        page = store->readEvents(request);
+        QVERIFY(page);
+        QCOMPARE(summary(page->events),
+            (QStringList { u"2 Ünïcødé ördér Ünïcødé ördér 1 noted %1 d0000000-0000-4000-8000-000000000002"_s.arg(
+                kJan1 + 2000) }));
+    }
+
     void pageQueriesAreIndexSeeks()
     {
         auto store = open(u"bulk"_s);
