@@ -23,6 +23,28 @@ QString escapedLike(QString text)
     return text.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
 }
 
+// The default category rule as SQL: the stream is the category itself, or starts with it and a '-'. SQLite's
+// LIKE ignores the case of ASCII letters ("Order-1" would be in category "order"), so there the prefix is a
+// GLOB, which does not (its wildcards escaped as one-character sets); PostgreSQL's LIKE keeps the case.
+QString defaultCategoryCondition(const QString& stream, bool sqlite)
+{
+    return (sqlite ? u"((%1) = ? OR (%1) GLOB ?)"_s : u"((%1) = ? OR (%1) LIKE ? ESCAPE '\\')"_s).arg(stream);
+}
+
+QString categoryPrefixPattern(const QString& category, bool sqlite)
+{
+    if (!sqlite)
+        return escapedLike(category) + u"-%"_s;
+    QString pattern;
+    for (const QChar c : category) {
+        if (c == u'*' || c == u'?' || c == u'[')
+            pattern += u'[' + c + u']';
+        else
+            pattern += c;
+    }
+    return pattern + u"-*"_s;
+}
+
 // The integer columns of `table`, by name and as `alias.name`, so that a native time column that counts
 // milliseconds is recognised however the mapping writes it.
 QStringList integerColumns(Connection& connection, const TableName& table, const QString& alias)
@@ -143,9 +165,9 @@ MappedStore::Conditions MappedStore::conditionsFor(const EventFilter& filter) co
             c.binds.append(filter.category);
         } else {
             // The default rule, as SQL: the stream is the category itself, or starts with it and a '-'.
-            c.sql.append(u"((%1) = ? OR (%1) LIKE ? ESCAPE '\\')"_s.arg(e.stream));
+            c.sql.append(defaultCategoryCondition(e.stream, isSqlite()));
             c.binds.append(filter.category);
-            c.binds.append(escapedLike(filter.category) + u"-%"_s);
+            c.binds.append(categoryPrefixPattern(filter.category, isSqlite()));
         }
     }
     if (!filter.type.isEmpty()) {
@@ -338,9 +360,9 @@ Result<QList<StreamInfo>> MappedStore::readStreamsFromStreamTable(const StreamQu
             c.sql.append(u'(' + s.category + u") = ?"_s);
             c.binds.append(query.category);
         } else {
-            c.sql.append(u"((%1) = ? OR (%1) LIKE ? ESCAPE '\\')"_s.arg(s.name));
+            c.sql.append(defaultCategoryCondition(s.name, isSqlite()));
             c.binds.append(query.category);
-            c.binds.append(escapedLike(query.category) + u"-%"_s);
+            c.binds.append(categoryPrefixPattern(query.category, isSqlite()));
         }
     }
     if (!query.pattern.isEmpty()) {

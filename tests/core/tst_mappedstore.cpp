@@ -225,6 +225,76 @@ private slots:
             QVERIFY(page->events[1].data != json);
         }
     }
+
+    // No category mapped: the default rule splits at the first '-' (as Message DB and KurrentDB), whatever
+    // else the name holds; a filter by category runs it in SQL (a LIKE on the prefix), case and all.
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        const QString path = m_dir.filePath(u"names.sqlite"_s);
+        QCOMPARE(writeSqlite(path,
+                     { u"CREATE TABLE log (seq INTEGER PRIMARY KEY, stream TEXT, v INTEGER, kind TEXT, at INTEGER)"_s,
+                         u"INSERT INTO log VALUES (1, 'order-Ünïcødé 7-b', 1, 'Placed', 1700000001000),"
+                         " (2, 'Ünïcødé ördér', 1, 'Noted', 1700000002000),"
+                         " (3, 'order-x', 1, 'Placed', 1700000003000),"
+                         " (4, 'Order-Ünïcødé ördér-2 b', 1, 'Placed', 1700000004000),"
+                         " (5, 'order-Ünïcødé 7-b', 2, 'Paid', 1700000005000)"_s }),
+            QString());
+        StoreMapping mapping;
+        mapping.events.table = TableName { {}, u"log"_s };
+        mapping.events.position = u"seq"_s;
+        mapping.events.stream = u"stream"_s;
+        mapping.events.version = u"v"_s;
+        mapping.events.type = u"kind"_s;
+        mapping.events.time = TimeField { u"at"_s, TimeUnit::EpochMilliseconds };
+        auto store = openMapped(path, mapping);
+        QVERIFY(store);
+
+        const auto streams = store->streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList lines;
+        for (const StreamInfo& s : *streams)
+            lines.append(u"%1|%2|%3"_s.arg(s.stream, s.category).arg(s.events.value));
+        // Ordered by the bytes of the name: 'O' < 'o', 'x' < 'Ü'.
+        QCOMPARE(lines,
+            (QStringList { u"Order-Ünïcødé ördér-2 b|Order|1"_s, u"order-x|order|1"_s, u"order-Ünïcødé 7-b|order|2"_s,
+                u"Ünïcødé ördér|Ünïcødé ördér|1"_s }));
+        const auto orders = store->streams({ {}, u"order"_s, {}, {} });
+        QVERIFY(orders);
+        QCOMPARE(orders->size(), 2);
+        QCOMPARE(orders->at(0).stream, u"order-x"_s);
+        QCOMPARE(orders->at(1).stream, u"order-Ünïcødé 7-b"_s);
+
+        const auto categories = store->categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names.append(u"%1:%2:%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+        QCOMPARE(names, (QStringList { u"Order:1:1"_s, u"order:2:3"_s, u"Ünïcødé ördér:1:1"_s }));
+        QCOMPARE(store->describe()->categories, 3);
+
+        EventPageRequest request;
+        request.filter.category = u"order"_s;
+        const auto page = store->readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QStringList events;
+        for (const Event& event : page->events)
+            events.append(u"%1 %2 %3"_s.arg(event.position).arg(event.stream, event.category));
+        QCOMPARE(events,
+            (QStringList { u"1 order-Ünïcødé 7-b order"_s, u"3 order-x order"_s, u"5 order-Ünïcødé 7-b order"_s }));
+        request.filter.category = u"Ünïcødé ördér"_s;
+        const auto unicode = store->readEvents(request);
+        QVERIFY(unicode);
+        QCOMPARE(unicode->events.size(), 1);
+        QCOMPARE(unicode->events.first().position, 2);
+        QCOMPARE(unicode->events.first().category, u"Ünïcødé ördér"_s);
+
+        QCOMPARE(store->categoryOf(u"order-Ünïcødé 7-b"_s), u"order"_s);
+        QCOMPARE(store->categoryOf(u"order-x"_s), u"order"_s);
+        QCOMPARE(store->categoryOf(u"Ünïcødé ördér"_s), u"Ünïcødé ördér"_s);
+        QCOMPARE(store->categoryOf(u"Order-Ünïcødé ördér-2 b"_s), u"Order"_s);
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store->categoryOf(s.stream), s.category);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMappedStore)

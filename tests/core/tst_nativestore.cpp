@@ -1,3 +1,6 @@
+#include "sqlitefile.h"
+
+#include <core/dialects/nativeschema.h>
 #include <core/dialects/nativestore.h>
 #include <core/dialects/storeopener.h>
 #include <core/model/payload.h>
@@ -757,6 +760,80 @@ private slots:
         QCOMPARE(calls, 1);
         store->clearInterrupt();
         QCOMPARE(read(*store, {}, ReadDirection::Backward, {}, {}, 1).events.first().position, 140000);
+    }
+
+    // Streams whose category column is NULL take the default rule: the text before the first '-' (as Message DB
+    // and KurrentDB), whatever else the name holds; in SQL (the coalesce of lists and filters) as in C++.
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        const QString path = m_dir.filePath(u"names.sqlite"_s);
+        {
+            TestSupport::SqliteFile file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+            QVERIFY2(file.isOpen(), qPrintable(file.errorMessage()));
+            for (const char* sql : NativeSchema::kCreateTables)
+                QCOMPARE(file.exec(sql), SQLITE_OK);
+            for (const char* sql : NativeSchema::kCreateIndexes)
+                QCOMPARE(file.exec(sql), SQLITE_OK);
+            QCOMPARE(file.exec("INSERT INTO eventscope_meta VALUES ('schema', 'eventscope-native');"
+                               "INSERT INTO streams VALUES (1, 'order-Ünïcødé 7-b', NULL, 2, 2, 1700000005000),"
+                               " (2, 'Ünïcødé ördér', NULL, 1, 1, 1700000002000),"
+                               " (3, 'order-x', NULL, 1, 1, 1700000003000),"
+                               " (4, 'Order-Ünïcødé ördér-2 b', NULL, 1, 1, 1700000004000);"
+                               "INSERT INTO events VALUES (1, 1, 1, 'Placed', 1700000001000, 'e1', '{}', NULL),"
+                               " (2, 2, 1, 'Noted', 1700000002000, 'e2', '{}', NULL),"
+                               " (3, 3, 1, 'Placed', 1700000003000, 'e3', '{}', NULL),"
+                               " (4, 4, 1, 'Placed', 1700000004000, 'e4', '{}', NULL),"
+                               " (5, 1, 2, 'Paid', 1700000005000, 'e5', '{}', NULL);"),
+                SQLITE_OK);
+        }
+        auto store = open(path);
+
+        const auto streams = store->streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList lines;
+        for (const StreamInfo& s : *streams)
+            lines.append(u"%1|%2|%3"_s.arg(s.stream, s.category).arg(s.events.value));
+        // Ordered by the bytes of the name: 'O' < 'o', 'x' < 'Ü'.
+        QCOMPARE(lines,
+            (QStringList { u"Order-Ünïcødé ördér-2 b|Order|1"_s, u"order-x|order|1"_s, u"order-Ünïcødé 7-b|order|2"_s,
+                u"Ünïcødé ördér|Ünïcødé ördér|1"_s }));
+        const auto orders = store->streams({ {}, u"order"_s, {}, {} });
+        QVERIFY(orders);
+        QCOMPARE(orders->size(), 2);
+        QCOMPARE(orders->at(0).stream, u"order-x"_s);
+        QCOMPARE(orders->at(1).stream, u"order-Ünïcødé 7-b"_s);
+
+        const auto categories = store->categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names.append(u"%1:%2:%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+        QCOMPARE(names, (QStringList { u"Order:1:1"_s, u"order:2:3"_s, u"Ünïcødé ördér:1:1"_s }));
+        // Names only (the derived ones from the streams whose column is NULL).
+        const auto bare = store->categories(CategoryQuery { {}, {}, {}, false });
+        QVERIFY(bare);
+        QStringList bareNames;
+        for (const CategoryInfo& c : *bare)
+            bareNames.append(c.category);
+        QCOMPARE(bareNames, (QStringList { u"Order"_s, u"order"_s, u"Ünïcødé ördér"_s }));
+        QCOMPARE(store->describe()->categories, 3);
+
+        const EventPage page = read(*store, { {}, u"order"_s, {}, {}, {} });
+        QStringList events;
+        for (const Event& event : page.events)
+            events.append(u"%1 %2 %3"_s.arg(event.position).arg(event.stream, event.category));
+        QCOMPARE(events,
+            (QStringList { u"1 order-Ünïcødé 7-b order"_s, u"3 order-x order"_s, u"5 order-Ünïcødé 7-b order"_s }));
+        const EventPage unicode = read(*store, { {}, u"Ünïcødé ördér"_s, {}, {}, {} });
+        QCOMPARE(positionsOf(unicode.events), (QList<qint64> { 2 }));
+        QCOMPARE(unicode.events.first().category, u"Ünïcødé ördér"_s);
+
+        QCOMPARE(store->categoryOf(u"order-Ünïcødé 7-b"_s), u"order"_s);
+        QCOMPARE(store->categoryOf(u"order-x"_s), u"order"_s);
+        QCOMPARE(store->categoryOf(u"Ünïcødé ördér"_s), u"Ünïcødé ördér"_s);
+        QCOMPARE(store->categoryOf(u"Order-Ünïcødé ördér-2 b"_s), u"Order"_s);
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store->categoryOf(s.stream), s.category);
     }
 };
 

@@ -266,6 +266,79 @@ private slots:
         }
     }
 
+    // StreamName.For<T> names streams `<TypeName>-<id>` and the id is free text: the category is the text before
+    // the first '-' (as Message DB and KurrentDB), whatever else the name holds; a filter by category runs the
+    // rule in SQL (a LIKE on the prefix), case and all. A database of its own: the one above counts its writes.
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        QCOMPARE(m_server.createDatabase(u"eventuousnames"_s), QString());
+        QCOMPARE(
+            m_server.exec(eventuousDdl(u"eventuous"_s)
+                    + u"INSERT INTO eventuous.streams (stream_name, version) VALUES ('order-Ünïcødé 7-b', 1),"
+                      " ('Ünïcødé ördér', 0), ('order-x', 0), ('Order-Ünïcødé ördér-2 b', 0);"
+                      "INSERT INTO eventuous.messages (message_id, message_type, stream_id, stream_position,"
+                      " json_data, json_metadata, created) VALUES"
+                      " ('30000000-0000-4000-8000-000000000001', 'Placed', 1, 0, '{}', NULL, '2024-03-01 12:00:01'),"
+                      " ('30000000-0000-4000-8000-000000000002', 'Noted', 2, 0, '{}', NULL, '2024-03-01 12:00:02'),"
+                      " ('30000000-0000-4000-8000-000000000003', 'Placed', 3, 0, '{}', NULL, '2024-03-01 12:00:03'),"
+                      " ('30000000-0000-4000-8000-000000000004', 'Placed', 4, 0, '{}', NULL, '2024-03-01 12:00:04'),"
+                      " ('30000000-0000-4000-8000-000000000005', 'Paid', 1, 1, '{}', NULL, '2024-03-01 12:00:05');"
+                      "ANALYZE;"_s,
+                u"eventuousnames"_s),
+            QString());
+        auto opened = openStore(m_server.uri(u"eventuousnames"_s));
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        EventStore& store = **opened;
+        QCOMPARE(store.dialectName(), u"eventuous"_s);
+
+        const auto streams = store.streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList lines;
+        for (const StreamInfo& s : *streams)
+            lines.append(u"%1|%2|%3"_s.arg(s.stream, s.category).arg(s.events.value));
+        // Ordered by code point (the server's C.UTF-8 collation): 'O' < 'o', 'x' < 'Ü'.
+        QCOMPARE(lines,
+            (QStringList { u"Order-Ünïcødé ördér-2 b|Order|1"_s, u"order-x|order|1"_s, u"order-Ünïcødé 7-b|order|2"_s,
+                u"Ünïcødé ördér|Ünïcødé ördér|1"_s }));
+        const auto orders = store.streams({ {}, u"order"_s, {}, {} });
+        QVERIFY(orders);
+        QCOMPARE(orders->size(), 2);
+        QCOMPARE(orders->at(0).stream, u"order-x"_s);
+        QCOMPARE(orders->at(1).stream, u"order-Ünïcødé 7-b"_s);
+
+        const auto categories = store.categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names.append(u"%1:%2:%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+        QCOMPARE(names, (QStringList { u"Order:1:1"_s, u"order:2:3"_s, u"Ünïcødé ördér:1:1"_s }));
+        QCOMPARE(store.describe()->categories, 3);
+
+        EventPageRequest request;
+        request.filter.category = u"order"_s;
+        const auto page = store.readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QStringList events;
+        for (const Event& event : page->events)
+            events.append(u"%1 %2 %3 %4"_s.arg(event.position).arg(event.stream, event.category).arg(event.version));
+        QCOMPARE(events,
+            (QStringList {
+                u"1 order-Ünïcødé 7-b order 0"_s, u"3 order-x order 0"_s, u"5 order-Ünïcødé 7-b order 1"_s }));
+        request.filter.category = u"Ünïcødé ördér"_s;
+        const auto unicode = store.readEvents(request);
+        QVERIFY(unicode);
+        QCOMPARE(unicode->events.size(), 1);
+        QCOMPARE(unicode->events.first().position, 2);
+        QCOMPARE(unicode->events.first().category, u"Ünïcødé ördér"_s);
+
+        QCOMPARE(store.categoryOf(u"order-Ünïcødé 7-b"_s), u"order"_s);
+        QCOMPARE(store.categoryOf(u"order-x"_s), u"order"_s);
+        QCOMPARE(store.categoryOf(u"Ünïcødé ördér"_s), u"Ünïcødé ördér"_s);
+        QCOMPARE(store.categoryOf(u"Order-Ünïcødé ördér-2 b"_s), u"Order"_s);
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store.categoryOf(s.stream), s.category);
+    }
+
     void cliNamesTheDialect()
     {
         const CliTest::CliRun run = CliTest::runCli({ u"info"_s, u"--json"_s, m_server.uri(u"eventuous"_s) });

@@ -143,6 +143,79 @@ private slots:
         QCOMPARE(*store->keyAtTime({}, 1700000001000), 2);
         QCOMPARE(*store->eventTypes(), (QStringList { u"Paid"_s, u"Placed"_s }));
     }
+
+    // No category mapped: the default rule splits at the first '-' (as Message DB and KurrentDB), whatever
+    // else the name holds; a filter by category runs it in SQL (a LIKE on the prefix), case and all.
+    void streamNamesWithDashesSpacesAndNonAscii()
+    {
+        QCOMPARE(m_server.createDatabase(u"names"_s), QString());
+        QCOMPARE(m_server.exec(u"CREATE TABLE journal (seq bigserial PRIMARY KEY, stream text NOT NULL,"
+                               " v int NOT NULL, kind text NOT NULL, at timestamptz NOT NULL, body jsonb);"
+                               "INSERT INTO journal (stream, v, kind, at, body) VALUES"
+                               " ('order-Ünïcødé 7-b', 1, 'Placed', '2023-11-14 22:13:21+00', '{}'),"
+                               " ('Ünïcødé ördér', 1, 'Noted', '2023-11-14 22:13:22+00', '{}'),"
+                               " ('order-x', 1, 'Placed', '2023-11-14 22:13:23+00', '{}'),"
+                               " ('Order-Ünïcødé ördér-2 b', 1, 'Placed', '2023-11-14 22:13:24+00', '{}'),"
+                               " ('order-Ünïcødé 7-b', 2, 'Paid', '2023-11-14 22:13:25+00', '{}');"_s,
+                     u"names"_s),
+            QString());
+        StoreMapping mapping;
+        mapping.events.table = TableName { u"public"_s, u"journal"_s };
+        mapping.events.position = u"seq"_s;
+        mapping.events.stream = u"stream"_s;
+        mapping.events.version = u"v"_s;
+        mapping.events.type = u"kind"_s;
+        mapping.events.time = TimeField { u"at"_s, TimeUnit::Native };
+        mapping.events.data = PayloadField { u"body"_s, PayloadEncoding::Json };
+        auto store = openMapped(u"names"_s, mapping);
+        QVERIFY(store);
+
+        const auto streams = store->streams({});
+        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
+        QStringList lines;
+        for (const StreamInfo& s : *streams)
+            lines.append(u"%1|%2|%3"_s.arg(s.stream, s.category).arg(s.events.value));
+        // Ordered by code point (the server's C.UTF-8 collation): 'O' < 'o', 'x' < 'Ü'.
+        QCOMPARE(lines,
+            (QStringList { u"Order-Ünïcødé ördér-2 b|Order|1"_s, u"order-x|order|1"_s, u"order-Ünïcødé 7-b|order|2"_s,
+                u"Ünïcødé ördér|Ünïcødé ördér|1"_s }));
+        const auto orders = store->streams({ {}, u"order"_s, {}, {} });
+        QVERIFY(orders);
+        QCOMPARE(orders->size(), 2);
+        QCOMPARE(orders->at(0).stream, u"order-x"_s);
+        QCOMPARE(orders->at(1).stream, u"order-Ünïcødé 7-b"_s);
+
+        const auto categories = store->categories({});
+        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
+        QStringList names;
+        for (const CategoryInfo& c : *categories)
+            names.append(u"%1:%2:%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value));
+        QCOMPARE(names, (QStringList { u"Order:1:1"_s, u"order:2:3"_s, u"Ünïcødé ördér:1:1"_s }));
+        QCOMPARE(store->describe()->categories, 3);
+
+        EventPageRequest request;
+        request.filter.category = u"order"_s;
+        const auto page = store->readEvents(request);
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QStringList events;
+        for (const Event& event : page->events)
+            events.append(u"%1 %2 %3"_s.arg(event.position).arg(event.stream, event.category));
+        QCOMPARE(events,
+            (QStringList { u"1 order-Ünïcødé 7-b order"_s, u"3 order-x order"_s, u"5 order-Ünïcødé 7-b order"_s }));
+        request.filter.category = u"Ünïcødé ördér"_s;
+        const auto unicode = store->readEvents(request);
+        QVERIFY(unicode);
+        QCOMPARE(unicode->events.size(), 1);
+        QCOMPARE(unicode->events.first().position, 2);
+        QCOMPARE(unicode->events.first().category, u"Ünïcødé ördér"_s);
+
+        QCOMPARE(store->categoryOf(u"order-Ünïcødé 7-b"_s), u"order"_s);
+        QCOMPARE(store->categoryOf(u"order-x"_s), u"order"_s);
+        QCOMPARE(store->categoryOf(u"Ünïcødé ördér"_s), u"Ünïcødé ördér"_s);
+        QCOMPARE(store->categoryOf(u"Order-Ünïcødé ördér-2 b"_s), u"Order"_s);
+        for (const StreamInfo& s : *streams)
+            QCOMPARE(store->categoryOf(s.stream), s.category);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMappedPostgres)
