@@ -107,7 +107,13 @@ Result<QList<SnapshotCheck>> SnapshotVerifier::StreamChecker::check(
     if (snapshots.isEmpty())
         return checks;
 
-    const QString category = listedCategory.isEmpty() ? store.categoryOf(stream) : listedCategory;
+    QString category = listedCategory;
+    if (category.isEmpty()) {
+        Result<QString> held = store.streamCategory(stream);
+        if (!held)
+            return held.error();
+        category = std::move(held).value();
+    }
     const SnapshotProjections::Projection* projection = projections.find(category);
     if (!projection) {
         for (const Snapshot& snapshot : std::as_const(snapshots))

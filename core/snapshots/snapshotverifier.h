@@ -58,7 +58,7 @@ public:
         StreamChecker& operator=(const StreamChecker&) = delete;
 
         // The checks of every snapshot of `stream`, by version (see verifyStream). `category` is the stream's as the
-        // store lists it (a Marten GUID stream's is its aggregate type); empty: the store's categoryOf().
+        // store lists it (a Marten GUID stream's is its aggregate type); empty: the store's streamCategory().
         Result<QList<SnapshotCheck>> check(
             EventStore& store, const QString& stream, qint64* eventsReplayed = nullptr, const QString& category = {});
 

@@ -46,6 +46,17 @@ QString EventStore::categoryOf(const QString& stream) const
     return defaultCategoryOf(stream);
 }
 
+Result<QString> EventStore::streamCategory(const QString& stream)
+{
+    EventPageRequest request;
+    request.filter.stream = stream;
+    request.limit = 1;
+    const Result<EventPage> first = readEvents(request);
+    if (!first)
+        return first.error();
+    return first->events.isEmpty() ? categoryOf(stream) : first->events.constFirst().category;
+}
+
 Result<StoreInfo> EventStore::describe()
 {
     const ReadScope scope(*m_connection);

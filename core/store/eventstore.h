@@ -36,8 +36,13 @@ public:
     const StoreLocation& location() const { return m_connection->location(); }
     virtual QString dialectName() const = 0;
 
-    // The category a stream belongs to, by this store's own convention.
+    // The category a stream's name gives by this store's own convention, without asking the store. Where the store
+    // keeps the category (Marten's stream type, Axon's aggregate type, a topic, a mapped column), the name may not
+    // say it: ask streamCategory().
     virtual QString categoryOf(const QString& stream) const;
+    // The category of a stream as the store holds it: its first event's, one seek on the stream's index; the
+    // name's category (categoryOf) for a stream without events.
+    Result<QString> streamCategory(const QString& stream);
 
     Result<StoreInfo> describe();
     // Categories ordered by name, a page at a time (keyset on the name).

@@ -640,6 +640,9 @@ INSERT INTO shop_snapshots VALUES %2;
             for (const Event& event : accounts->events)
                 positions.append(u"%1 %2"_s.arg(event.position).arg(event.category));
             QCOMPARE(positions, (QStringList { u"1 Account"_s, u"2 Account"_s, u"3 Account"_s, u"5 Account"_s }));
+            // What a window asks for a stream: its class, from the store (the UUID of its name says nothing).
+            QCOMPARE(*store.streamCategory(shopId("c1000000-0000-4000-8000-000000000003", sqlite)), u"Cart"_s);
+            QCOMPARE(*store.streamCategory(shopId("b1000000-0000-4000-8000-000000000007", sqlite)), u"Bestellung"_s);
         }
 
         // verify: each class its own projection, the drift and nothing else (Customer keeps no snapshots).

@@ -256,6 +256,18 @@ private slots:
         QCOMPARE(matched->first().stream, QLatin1StringView(kOrder));
     }
 
+    // A GUID stream's category is its aggregate type, which its name does not say: windows and verify ask the store.
+    void streamCategoryComesFromTheStore()
+    {
+        auto store = open(u"events"_s);
+        QVERIFY(store);
+        QCOMPARE(store->categoryOf(QLatin1StringView(kOrder)), u"11111111"_s); // what the name alone would give
+        QCOMPARE(*store->streamCategory(QLatin1StringView(kOrder)), u"order"_s);
+        QCOMPARE(*store->streamCategory(QLatin1StringView(kUntyped)), u"22222222"_s); // no type: the dash rule
+        // A stream without events: the name's category.
+        QCOMPARE(*store->streamCategory(u"44444444-4444-4444-8444-444444444444"_s), u"44444444"_s);
+    }
+
     void guidStoreReadsPagesAndPayloads()
     {
         auto store = open(u"events"_s);

@@ -32,7 +32,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -180,7 +179,7 @@ void MainWindow::openTimeTravelAt(const QString& stream, qint64 version)
         return;
     const std::weak_ptr<OpenStore> store = m_store;
     m_store->interactive().run<QString>(
-        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.streamCategory(stream); },
         [this, store, stream, version](Result<QString> category) {
             if (store.lock() != m_store || !category)
                 return;
@@ -211,7 +210,7 @@ void MainWindow::openSnapshotsOn(const QString& stream)
         return;
     const std::weak_ptr<OpenStore> store = m_store;
     m_store->interactive().run<QString>(
-        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.streamCategory(stream); },
         [this, store, stream](Result<QString> category) {
             if (store.lock() == m_store && category)
                 showSnapshots(stream, *category);
@@ -224,7 +223,7 @@ void MainWindow::openCurrentState(const QString& stream)
         return;
     const std::weak_ptr<OpenStore> store = m_store;
     m_store->interactive().run<QString>(
-        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.streamCategory(stream); },
         [this, store, stream](Result<QString> category) {
             if (store.lock() != m_store || !category)
                 return;
@@ -301,7 +300,7 @@ void MainWindow::openTimeTravelWith(const QString& stream, const QString& projec
         return;
     const std::weak_ptr<OpenStore> store = m_store;
     m_store->interactive().run<QString>(
-        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.categoryOf(stream); },
+        this, [stream](EventStore& opened, JobControl&) -> Result<QString> { return opened.streamCategory(stream); },
         [this, store, stream, projectionFile, version](Result<QString> category) {
             if (store.lock() != m_store || !category)
                 return;
@@ -330,7 +329,10 @@ void MainWindow::openSnapshotCompare(const QString& stream, qint64 version)
             Result<QList<Snapshot>> snapshots = opened.snapshots(stream);
             if (!snapshots)
                 return snapshots.error();
-            Found found { opened.categoryOf(stream), std::nullopt };
+            Result<QString> category = opened.streamCategory(stream);
+            if (!category)
+                return category.error();
+            Found found { *category, std::nullopt };
             for (const Snapshot& snapshot : *snapshots) {
                 if (snapshot.version == version)
                     found.snapshot = snapshot;
@@ -749,14 +751,7 @@ void MainWindow::selectStream(const QString& stream)
     // The store says which category a stream is in (a column, or its own naming rule): ask it.
     const std::weak_ptr<OpenStore> store = m_store;
     m_store->interactive().run<QString>(
-        this,
-        [stream](EventStore& events, JobControl&) -> Result<QString> {
-            const auto found
-                = events.streams(StreamQuery { u"^"_s + QRegularExpression::escape(stream) + u"$"_s, {}, {}, 1 });
-            if (!found)
-                return found.error();
-            return found->isEmpty() ? events.categoryOf(stream) : found->constFirst().category;
-        },
+        this, [stream](EventStore& events, JobControl&) -> Result<QString> { return events.streamCategory(stream); },
         [this, store, stream](Result<QString> category) {
             if (store.lock() == m_store && category)
                 m_treePanel->selectStream(*category, stream);
