@@ -74,6 +74,22 @@ void ProjectionChoices::remember(const QString& store, const QString& category, 
     choose(store, u"projection/"_s + category, projection);
 }
 
+QString ProjectionChoices::defaultFold()
+{
+    return u":/eventscope/projection/defaultfold.js"_s;
+}
+
+QString ProjectionChoices::workspaceChoice(qint64 definition)
+{
+    return u"workspace:%1"_s.arg(definition);
+}
+
+qint64 ProjectionChoices::workspaceDefinitionOf(const QString& choice)
+{
+    static constexpr QStringView prefix = u"workspace:";
+    return choice.startsWith(prefix) ? QStringView(choice).mid(prefix.size()).toLongLong() : 0;
+}
+
 QStringList ProjectionChoices::builtIn(const QString& category)
 {
     QStringList found;

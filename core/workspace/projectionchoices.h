@@ -39,6 +39,14 @@ public:
     // that exist.
     static QStringList builtIn(const QString& category);
 
+    // The fold time travel runs until a projection is picked (core/projection/defaultfold.js): each event's data
+    // merged into the state, the event types counted.
+    static QString defaultFold();
+
+    // A projection definition kept in the workspace, as a choice: "workspace:<id>"; its id, or 0 for a file path.
+    static QString workspaceChoice(qint64 definition);
+    static qint64 workspaceDefinitionOf(const QString& choice);
+
 private:
     QString chosen(const QString& store, const QString& key) const;
     void choose(const QString& store, const QString& key, const QString& projection);

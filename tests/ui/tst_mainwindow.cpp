@@ -3,6 +3,7 @@
 
 #include <core/workspace/workspace.h>
 #include <ui/mainwindow/mainwindow.h>
+#include <ui/timetravel/timetravelwindow.h>
 
 #include <core/dialects/storeopener.h>
 #include <core/models/eventtablemodel.h>
@@ -25,6 +26,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+
+#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 using namespace EventScope;
@@ -248,6 +251,43 @@ private slots:
         QTRY_COMPARE(labelText(window, u"inspectorPosition"_s), u"2500"_s);
         QVERIFY(Workspace::application()->removeBookmark(bookmarks.first().id));
         QVERIFY(window.bookmarks().isEmpty());
+    }
+
+    // A stream whose name does not give its category (Python eventsourcing names a stream by its aggregate's UUID;
+    // the class is in the topics): time travel opens in the category the store holds, folded by the default until a
+    // projection is picked for it.
+    void timeTravelTakesTheCategoryFromTheStore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"shop.sqlite"_s);
+        {
+            sqlite3* db = nullptr;
+            QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+            const char* sql
+                = "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT,"
+                  " state BLOB, PRIMARY KEY (originator_id, originator_version));"
+                  "INSERT INTO stored_events VALUES"
+                  " ('a1000000000040008000000000000001', 1, 'shop.domain:Account.Opened', '{\"owner\":\"ana\"}'),"
+                  " ('c1000000000040008000000000000003', 1, 'shop.domain:Cart.Created', '{}'),"
+                  " ('a1000000000040008000000000000001', 2, 'shop.domain:Account.Deposited', '{\"amount\":5}');";
+            QCOMPARE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+            sqlite3_close(db);
+        }
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::storeOpened);
+        window.openStore(path);
+        QTRY_COMPARE(opened.count(), 1);
+        qRegisterMetaType<TimeTravelWindow*>();
+        QSignalSpy travelled(&window, &MainWindow::timeTravelOpened);
+        window.openTimeTravelOn(u"a1000000000040008000000000000001"_s);
+        QTRY_COMPARE(travelled.count(), 1);
+        auto* travel = travelled.first().first().value<TimeTravelWindow*>();
+        QVERIFY(travel);
+        QCOMPARE(travel->category(), u"Account"_s);
+        QVERIFY(travel->usesDefaultFold());
+        QTRY_COMPARE(travel->eventCount(), 2); // shown at once, without a projection picked
+        travel->close();
     }
 
     void payloadThatIsNotJsonIsMarkedAndShownAsStored()

@@ -12,6 +12,7 @@
 #include <ui/timetravel/timetravelwindow.h>
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -189,6 +190,73 @@ private slots:
                 QVERIFY(!model->index(0, 0).data(JsonTreeModel::HighlightedRole).toBool() || marked.contains(u"$"_s));
             }
         }
+    }
+
+    // A category with no projection yet: the events show at once, folded by the labelled default (each event's data
+    // merged, the types counted), and the projections the workspace holds are offered; picking one replaces it.
+    void withoutAProjectionTheDefaultFoldShowsTheEvents()
+    {
+        forgetChoices();
+        Workspace* workspace = Workspace::application();
+        QVERIFY(workspace);
+        const auto kept = workspace->createDefinition(
+            u"counter"_s, u"fromAll().when({ $init: () => ({ n: 0 }), $any: (s, e) => ({ ...s, n: s.n + 1 }) });"_s);
+        QVERIFY2(kept, kept ? "" : qPrintable(kept.error().message));
+
+        // What the default fold gives after the last event, worked out here from the stream's events.
+        EventPageRequest request;
+        request.filter.stream = m_stream;
+        request.limit = 100000;
+        const auto events = m_store->readEvents(request);
+        QVERIFY(events && !events->events.isEmpty());
+        QJsonObject data;
+        QJsonObject types;
+        for (const Event& event : events->events) {
+            const QJsonObject body = QJsonDocument::fromJson(event.data).object();
+            for (auto it = body.begin(); it != body.end(); ++it)
+                data.insert(it.key(), it.value());
+            types.insert(event.type, types.value(event.type).toInt() + 1);
+        }
+
+        TimeTravelWindow window(OpenStore::fromText(m_storePath), m_stream, u"ledger"_s);
+        window.setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy loaded(&window, &TimeTravelWindow::loadFinished);
+        QSignalSpy shown(&window, &TimeTravelWindow::frameShown);
+        window.show();
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(loaded.first().first().toBool());
+        QVERIFY(window.usesDefaultFold());
+        QCOMPARE(window.eventCount(), events->events.size());
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !shown.isEmpty() && shown.last().first().toLongLong() == events->events.size(); }, 20000));
+        QVERIFY2(!window.stateText().isEmpty(), qPrintable(window.findChild<QLabel*>(u"timeTravelMessage"_s)->text()));
+        const QJsonObject state = QJsonDocument::fromJson(window.stateText()).object();
+        QCOMPARE(state.value(u"eventTypes"_s).toObject(), types);
+        QCOMPARE(state.value(u"data"_s).toObject(), data);
+        QVERIFY(ProjectionChoices()
+                    .projectionFor(OpenStore::fromText(m_storePath)->location().toString(), u"ledger"_s)
+                    .isEmpty()); // the default is not remembered as a choice
+
+        auto* message = window.findChild<QLabel*>(u"timeTravelMessage"_s);
+        QVERIFY(message);
+        QVERIFY2(message->text().contains(u"default fold"_s), qPrintable(message->text()));
+        auto* choices = window.findChild<QComboBox*>(u"timeTravelProjection"_s);
+        QVERIFY(choices);
+        QCOMPARE(choices->currentText(), u"Default fold: data merged, event types counted"_s);
+        const int counter = choices->findText(u"counter (workspace)"_s);
+        QVERIFY(counter >= 0);
+
+        QSignalSpy reloaded(&window, &TimeTravelWindow::loadFinished);
+        choices->setCurrentIndex(counter);
+        emit choices->activated(counter);
+        QVERIFY(reloaded.wait(20000));
+        QVERIFY(!window.usesDefaultFold());
+        QVERIFY(QTest::qWaitFor(
+            [&] { return QJsonDocument::fromJson(window.stateText()).object().value(u"n"_s).toInt() > 0; }, 20000));
+        QCOMPARE(QJsonDocument::fromJson(window.stateText()).object().value(u"n"_s).toInt(), events->events.size());
+        QVERIFY2(!message->text().contains(u"default fold"_s), qPrintable(message->text()));
+        forgetChoices();
+        QVERIFY(workspace->removeDefinition(kept->id));
     }
 
     void fieldHistoryAndFindFirst()

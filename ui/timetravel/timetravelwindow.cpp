@@ -8,6 +8,7 @@
 #include <core/model/jsontext.h>
 #include <core/models/jsontreemodel.h>
 #include <core/workspace/projectionchoices.h>
+#include <core/workspace/workspace.h>
 #include <ui/inspect/jsontreeview.h>
 
 #include <QComboBox>
@@ -73,12 +74,10 @@ TimeTravelWindow::TimeTravelWindow(
         showMessage(error.message, true);
         emit loadFinished(false);
     });
-    fillProjectionChoices();
+    // Until a projection is picked for the category, the default fold shows the events and what each changed at
+    // once; it is not remembered as the user's choice.
     const QString remembered = ProjectionChoices().projectionFor(m_store->location().toString(), m_category);
-    if (remembered.isEmpty())
-        showMessage(tr("Pick a projection for the category '%1' (Open file…).").arg(m_category), false);
-    else
-        setProjection(remembered);
+    load(remembered.isEmpty() ? ProjectionChoices::defaultFold() : remembered);
     resize(1100, 700);
 }
 
@@ -125,7 +124,9 @@ void TimeTravelWindow::buildUi()
     connect(m_eventsView, &QTableView::clicked, this, [this](const QModelIndex& index) {
         moveTo(index.row() + 1);
         const int line = index.data(ReplayEventsModel::HandlerLineRole).toInt();
-        if (index.column() == ReplayEventsModel::HandlerColumn && line > 0)
+        // A definition of the workspace is no file to open at a line.
+        if (index.column() == ReplayEventsModel::HandlerColumn && line > 0
+            && ProjectionChoices::workspaceDefinitionOf(m_projection) == 0)
             emit handlerSourceRequested(m_projection, line);
     });
 
@@ -256,6 +257,15 @@ void TimeTravelWindow::fillProjectionChoices()
     m_projectionBox->clear();
     for (const QString& path : ProjectionChoices::builtIn(m_category))
         m_projectionBox->addItem(tr("%1 (built in)").arg(QFileInfo(path).fileName()), path);
+    // The definitions the user keeps in the workspace (the projection editor's), whatever their category.
+    if (Workspace* workspace = Workspace::application()) {
+        if (const auto definitions = workspace->definitions()) {
+            for (const WorkspaceDefinition& definition : *definitions)
+                m_projectionBox->addItem(
+                    tr("%1 (workspace)").arg(definition.name), ProjectionChoices::workspaceChoice(definition.id));
+        }
+    }
+    m_projectionBox->addItem(tr("Default fold: data merged, event types counted"), ProjectionChoices::defaultFold());
     if (!m_projection.isEmpty() && m_projectionBox->findData(m_projection) < 0)
         m_projectionBox->addItem(QFileInfo(m_projection).fileName(), m_projection);
     m_projectionBox->setCurrentIndex(m_projectionBox->findData(m_projection));
@@ -263,10 +273,20 @@ void TimeTravelWindow::fillProjectionChoices()
 
 void TimeTravelWindow::setProjection(const QString& path)
 {
-    m_projection = path;
     ProjectionChoices().remember(m_store->location().toString(), m_category, path);
+    load(path);
+}
+
+void TimeTravelWindow::load(const QString& choice)
+{
+    m_projection = choice;
     fillProjectionChoices();
     reload();
+}
+
+bool TimeTravelWindow::usesDefaultFold() const
+{
+    return m_projection == ProjectionChoices::defaultFold();
 }
 
 void TimeTravelWindow::moveToVersion(qint64 version)
@@ -295,15 +315,32 @@ void TimeTravelWindow::reload()
 {
     if (m_projection.isEmpty())
         return;
-    QFile file(m_projection);
-    if (!file.open(QIODevice::ReadOnly)) {
-        showMessage(tr("Cannot read %1: %2").arg(m_projection, file.errorString()), true);
-        emit loadFinished(false);
-        return;
+    QString script;
+    QString fileName = QFileInfo(m_projection).fileName();
+    if (const qint64 id = ProjectionChoices::workspaceDefinitionOf(m_projection)) {
+        Workspace* workspace = Workspace::application();
+        const auto definition = workspace
+            ? workspace->definition(id)
+            : Result<WorkspaceDefinition>(StoreError { StoreError::Kind::Io, Workspace::applicationError() });
+        if (!definition) {
+            showMessage(tr("Cannot read the workspace's definition: %1").arg(definition.error().message), true);
+            emit loadFinished(false);
+            return;
+        }
+        // Its last save; a definition never saved has only its draft.
+        script = definition->headRevision > 0 ? definition->content : definition->draft.value_or(QString());
+        fileName = definition->name + u".js"_s;
+    } else {
+        QFile file(m_projection);
+        if (!file.open(QIODevice::ReadOnly)) {
+            showMessage(tr("Cannot read %1: %2").arg(m_projection, file.errorString()), true);
+            emit loadFinished(false);
+            return;
+        }
+        script = QString::fromUtf8(file.readAll());
     }
-    const QString script = QString::fromUtf8(file.readAll());
     showMessage(tr("Reading %1 and folding it…").arg(m_stream), false);
-    m_session->load(m_stream, script, QFileInfo(m_projection).fileName());
+    m_session->load(m_stream, script, fileName);
 }
 
 void TimeTravelWindow::onLoaded(const TimeTravelSession::Loaded& loaded)
@@ -315,6 +352,11 @@ void TimeTravelWindow::onLoaded(const TimeTravelSession::Loaded& loaded)
     m_slider->setRange(0, int(loaded.events.size()));
     if (loaded.fault) {
         showMessage(tr("The projection faulted: %1").arg(loaded.fault->toString()), true);
+    } else if (usesDefaultFold()) {
+        showMessage(tr("No projection is chosen for the category '%1': the default fold merges each event's data "
+                       "into the state and counts the event types. Pick a projection above to replace it.")
+                        .arg(m_category),
+            false);
     } else {
         showMessage(
             tr("%n event(s) folded. Drag the slider, step, or click an event.", "", int(loaded.events.size())), false);

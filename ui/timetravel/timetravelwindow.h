@@ -24,8 +24,9 @@ class ReplayEventsModel;
 // Time travel over one stream: the stream's events on the left; a scrubber with step and play; the state after
 // the current event as a JSON tree; what that event changed (path, op, old, new); the history of any field
 // (right-click it in the state); and "find first" for a predicate over the state. The projection is picked per
-// category and remembered per store; the demo store's categories have built-in ones, so this works on the
-// first launch. All folding runs on TimeTravelSession's thread.
+// category and remembered per store; the demo store's categories have built-in ones, and any other category is
+// folded by a labelled default until one is picked, so the events show at once. All folding runs on
+// TimeTravelSession's thread.
 class TimeTravelWindow : public QWidget
 {
     Q_OBJECT
@@ -39,8 +40,13 @@ public:
     qint64 eventCount() const;
     // The state shown, as JSON text; empty when there is none.
     QByteArray stateText() const { return m_stateText; }
+    // The projection folding the stream: a file or resource path, a workspace definition
+    // (ProjectionChoices::workspaceChoice) or ProjectionChoices::defaultFold() until one is picked.
     QString projection() const { return m_projection; }
+    bool usesDefaultFold() const;
+    QString category() const { return m_category; }
 
+    // The user's pick, remembered for the category of this store.
     void setProjection(const QString& path);
     void moveTo(qint64 count);
     // To the point after the event with the highest version <= `version` (a snapshot's version, say); once the
@@ -60,6 +66,7 @@ signals:
 private:
     void buildUi();
     void fillProjectionChoices();
+    void load(const QString& choice);
     void reload();
     void onLoaded(const TimeTravelSession::Loaded& loaded);
     void onFrame(const TimeTravelSession::Frame& frame);
