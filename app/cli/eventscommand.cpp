@@ -25,8 +25,8 @@ QByteArray jsonLineOf(const Event& event, EventAnomalies anomalies)
         .string("stream", event.stream)
         .number("version", event.version)
         .string("type", event.type)
-        .time("time", event.timeMs)
-        .string("id", event.id)
+        .timeIfKnown("time", event.timeMs)
+        .stringIfNotEmpty("id", event.id)
         .raw("data", payloadJsonText(event.data))
         .raw("metadata", payloadJsonText(event.metadata));
     // Only a row that breaks the rules gets the key, so that a clean store's lines stay as they were.

@@ -115,6 +115,16 @@ JsonLine& JsonLine::raw(const char* name, const QByteArray& json)
     return *this;
 }
 
+JsonLine& JsonLine::timeIfKnown(const char* name, std::optional<qint64> msSinceEpoch)
+{
+    return msSinceEpoch ? string(name, formatIsoTime(*msSinceEpoch)) : *this;
+}
+
+JsonLine& JsonLine::stringIfNotEmpty(const char* name, const QString& value)
+{
+    return value.isEmpty() ? *this : string(name, value);
+}
+
 JsonLine& JsonLine::time(const char* name, std::optional<qint64> msSinceEpoch)
 {
     return msSinceEpoch ? string(name, formatIsoTime(*msSinceEpoch)) : null(name);

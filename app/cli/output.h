@@ -49,6 +49,9 @@ public:
     JsonLine& count(const char* key, const Count& value); // a number (exact or estimated), or null when unknown
     JsonLine& raw(const char* key, const QByteArray& json);
     JsonLine& time(const char* key, std::optional<qint64> msSinceEpoch); // ISO 8601 string or null
+    // ISO 8601 string; no key at all for a time the store does not hold.
+    JsonLine& timeIfKnown(const char* key, std::optional<qint64> msSinceEpoch);
+    JsonLine& stringIfNotEmpty(const char* key, const QString& value); // no key for an empty value
 
     QByteArray line() const { return m_text + "}\n"; }
 

@@ -103,7 +103,7 @@ int replaySource(const CommandLine& arguments, EventStore& store, const QString&
             break;
         const Event& event = **next;
         // The log's order: stop at the first event past the position, or recorded after the time.
-        if ((toPosition && event.position > *toPosition) || (at && event.timeMs > *at))
+        if ((toPosition && event.position > *toPosition) || (at && event.timeMs && *event.timeMs > *at))
             break;
         if (auto fault = engine.process(event))
             return projectionFault(output, *fault);

@@ -66,7 +66,7 @@ int runSnapshots(const CommandLine& arguments)
         for (const Snapshot& snapshot : *snapshots) {
             ++total;
             const std::optional<qint64> time
-                = snapshot.timeMs > 0 ? std::optional<qint64>(snapshot.timeMs) : std::nullopt;
+                = snapshot.timeMs;
             if (json)
                 output.write(JsonLine()
                                  .string("stream", snapshot.stream)

@@ -55,7 +55,7 @@ int runStreams(const CommandLine& arguments)
                                  .string("category", stream.category)
                                  .count("events", stream.events)
                                  .number("last_version", stream.lastVersion)
-                                 .time("last_time", stream.lastTimeMs)
+                                 .timeIfKnown("last_time", stream.lastTimeMs)
                                  .line());
             } else {
                 table.addRow({ stream.stream, stream.category, countText(stream.events),

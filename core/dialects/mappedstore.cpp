@@ -105,7 +105,7 @@ QString MappedStore::eventsFrom() const
 QString MappedStore::timeMs(const TimeField& field, const QStringList& integers) const
 {
     if (field.expression.isEmpty())
-        return u"0"_s;
+        return u"NULL"_s; // not stored: unknown, never the epoch
     const QString x = u'(' + field.expression + u')';
     const QString isoSqlite = u"CAST(round((julianday(%1) - 2440587.5) * 86400000) AS INTEGER)"_s.arg(x);
     const QString isoPostgres = u"(extract(epoch FROM %1::timestamptz) * 1000)::bigint"_s.arg(x);
@@ -238,7 +238,7 @@ Result<EventPage> MappedStore::readPage(const EventPageRequest& request)
         event.category = e.category.isEmpty() ? categoryOf(event.stream) : row.text(2);
         event.version = row.int64(3);
         event.type = row.text(4);
-        event.timeMs = row.int64(5);
+        event.timeMs = row.optionalInt64(5);
         if (!row.isNull(6)) {
             const QByteArray id = row.bytes(6);
             event.id = row.int64(7) != 0 && id.size() == 16 ? QUuid::fromRfc4122(id).toString(QUuid::WithoutBraces)
@@ -272,12 +272,11 @@ Result<StoreInfo> MappedStore::readInfo()
             info.events = row.int64(0);
             info.streams = row.int64(1);
             info.categories = row.int64(2);
-            if (!row.isNull(3)) {
-                info.firstTimeMs = row.int64(3);
-                info.lastTimeMs = row.int64(4);
-                info.firstPosition = row.int64(5);
-                info.lastPosition = row.int64(6);
-            }
+            // A store may hold no time (or none that can be read) while it has events.
+            info.firstTimeMs = row.optionalInt64(3);
+            info.lastTimeMs = row.optionalInt64(4);
+            info.firstPosition = row.optionalInt64(5);
+            info.lastPosition = row.optionalInt64(6);
             return false;
         });
     if (!status)
@@ -340,7 +339,7 @@ Result<QList<StreamInfo>> MappedStore::readStreams(const StreamQuery& query)
         = forEachRow(connection(), SqlQuery { sql, c.binds, query.limit.value_or(0) }, [&](const SqlRows& row) {
               const QString name = row.text(0);
               result.append(StreamInfo { name, e.category.isEmpty() ? categoryOf(name) : row.text(1), row.int64(2),
-                  row.int64(3), row.int64(4) });
+                  row.int64(3), row.optionalInt64(4) });
               return true;
           });
     if (!status)
@@ -375,7 +374,7 @@ Result<QList<StreamInfo>> MappedStore::readStreamsFromStreamTable(const StreamQu
     }
     QString sql = u"SELECT %1, %2, %3, %4, %5 FROM %6%7 ORDER BY %1"_s.arg(s.name,
         s.category.isEmpty() ? u"NULL"_s : s.category, s.events, s.lastVersion,
-        m_streamTime.isEmpty() ? u"0"_s : m_streamTime, from(s.table, s.alias, s.joins), c.where());
+        m_streamTime.isEmpty() ? u"NULL"_s : m_streamTime, from(s.table, s.alias, s.joins), c.where());
     if (query.limit) {
         sql += u" LIMIT ?"_s;
         c.binds.append(qint64(*query.limit));
@@ -385,7 +384,7 @@ Result<QList<StreamInfo>> MappedStore::readStreamsFromStreamTable(const StreamQu
         = forEachRow(connection(), SqlQuery { sql, c.binds, query.limit.value_or(0) }, [&](const SqlRows& row) {
               const QString name = row.text(0);
               result.append(StreamInfo { name, s.category.isEmpty() ? categoryOf(name) : row.text(1), row.int64(2),
-                  row.int64(3), row.int64(4) });
+                  row.int64(3), row.optionalInt64(4) });
               return true;
           });
     if (!status)
@@ -472,7 +471,8 @@ Result<QList<Snapshot>> MappedStore::readSnapshots(const QString& stream)
                        s.version, m_snapshotTime, s.data.expression, from(s.table, s.alias, s.joins), s.stream, where),
             { stream } },
         [&](const SqlRows& row) {
-            result.append(Snapshot { stream, row.int64(0), row.int64(1), decodePayload(row.bytes(2), s.data) });
+            result.append(
+                Snapshot { stream, row.int64(0), row.optionalInt64(1), decodePayload(row.bytes(2), s.data) });
             return true;
         });
     if (!status)

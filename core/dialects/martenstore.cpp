@@ -250,7 +250,7 @@ Result<QList<Snapshot>> MartenStore::readSnapshots(const QString& stream)
                 u"SELECT d.mt_version, %1, d.data FROM %2 AS d WHERE d.id = ?"_s.arg(time, qualified(document.table)),
                 { id } },
             [&](const SqlRows& row) {
-                result.append(Snapshot { stream, row.int64(0), row.int64(1), row.bytes(2) });
+                result.append(Snapshot { stream, row.int64(0), row.optionalInt64(1), row.bytes(2) });
                 return true;
             });
         if (!status)

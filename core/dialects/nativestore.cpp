@@ -325,7 +325,8 @@ Result<QList<StreamInfo>> NativeStore::readStreams(const StreamQuery& query)
     QList<StreamInfo> result;
     const Status status
         = forEachRow(connection(), SqlQuery { sql, binds, query.limit.value_or(0) }, [&result](const SqlRows& row) {
-              result.append(StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.int64(4) });
+              result.append(
+                  StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.optionalInt64(4) });
               return true;
           });
     if (!status)
@@ -537,7 +538,7 @@ Result<EventPage> NativeStore::readPage(const EventPageRequest& request)
         event.category = row.isNull(2) ? defaultCategoryOf(event.stream) : m_shortTexts.text(row, 2);
         event.version = row.int64(3);
         event.type = m_shortTexts.text(row, 4);
-        event.timeMs = row.int64(5);
+        event.timeMs = row.optionalInt64(5);
         event.id = eventIdText(row, 6, row.int64(9) != 0);
         event.data = row.bytes(7);
         event.metadata = row.bytes(8);
@@ -646,7 +647,7 @@ Result<QList<Snapshot>> NativeStore::readSnapshots(const QString& stream)
                        table("snapshots"), table("streams")),
             { stream } },
         [&result, &stream](const SqlRows& row) {
-            result.append(Snapshot { stream, row.int64(0), row.int64(1), row.bytes(2) });
+            result.append(Snapshot { stream, row.int64(0), row.optionalInt64(1), row.bytes(2) });
             return true;
         });
     if (!status)

@@ -4,6 +4,8 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <optional>
+
 namespace EventScope {
 
 // What a store says an event's data is, where it says so (a JSON column, a content-type flag). Most stores keep bytes
@@ -24,7 +26,7 @@ struct Event
     QString category;
     qint64 version = 0; // position inside the stream, as the store numbers it
     QString type;
-    qint64 timeMs = 0; // UTC, milliseconds since the Unix epoch
+    std::optional<qint64> timeMs; // UTC, milliseconds since the Unix epoch; nullopt where the store keeps none
     QString id;
     QByteArray data;
     QByteArray metadata;

@@ -100,7 +100,7 @@ EventAnomalies anomaliesOf(const Event& event, const Event* previous, bool strea
             else if (event.version > previous->version + 1)
                 found |= EventAnomaly::VersionGap;
         }
-        if (!streamOrder && event.timeMs < previous->timeMs)
+        if (!streamOrder && event.timeMs && previous->timeMs && *event.timeMs < *previous->timeMs)
             found |= EventAnomaly::TimeBackwards;
     }
     return found;

@@ -28,7 +28,7 @@ struct StreamInfo
     QString category;
     Count events;
     qint64 lastVersion = 0;
-    qint64 lastTimeMs = 0;
+    std::optional<qint64> lastTimeMs; // nullopt where the store keeps no time for a stream
 };
 
 struct CategoryInfo
@@ -43,7 +43,7 @@ struct Snapshot
 {
     QString stream;
     qint64 version = 0;
-    qint64 timeMs = 0;
+    std::optional<qint64> timeMs; // nullopt where the store keeps none
     QByteArray state;
 };
 

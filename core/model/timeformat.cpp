@@ -8,6 +8,11 @@ using namespace Qt::StringLiterals;
 
 namespace EventScope {
 
+QString formatIsoTime(std::optional<qint64> msSinceEpoch)
+{
+    return msSinceEpoch ? formatIsoTime(*msSinceEpoch) : QString();
+}
+
 QString formatIsoTime(qint64 msSinceEpoch)
 {
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);

@@ -102,7 +102,12 @@ struct EventFieldAccess
     }
     static void created(v8::Local<v8::String>, const v8::PropertyCallbackInfo<v8::Value>& info)
     {
-        field(info, [](v8::Isolate* isolate, const Event& event) { return toV8(isolate, createdText(event.timeMs)); });
+        // A store that keeps no time for the event: undefined, not a made-up date.
+        field(info, [](v8::Isolate* isolate, const Event& event) -> v8::Local<v8::Value> {
+            if (!event.timeMs)
+                return v8::Undefined(isolate);
+            return toV8(isolate, createdText(*event.timeMs));
+        });
     }
     static void isJson(v8::Local<v8::String>, const v8::PropertyCallbackInfo<v8::Value>& info)
     {

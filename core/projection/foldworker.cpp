@@ -28,7 +28,8 @@ QString readText(const char*& p)
 
 void PackedEvents::append(const Event& event, const QString* key)
 {
-    const qint64 numbers[] = { event.position, event.version, event.timeMs, qint64(event.dataFormat), key ? 1 : 0 };
+    const qint64 numbers[] = { event.position, event.version, event.timeMs.value_or(0), qint64(event.dataFormat),
+        key ? 1 : 0, event.timeMs ? 1 : 0 };
     m_bytes.append(reinterpret_cast<const char*>(numbers), sizeof numbers);
     for (const QString* text : { &event.stream, &event.category, &event.type, &event.id, key }) {
         if (!text)
@@ -48,13 +49,14 @@ void PackedEvents::unpack(QList<Event>& events, QList<std::optional<QString>>& k
     events.reserve(m_count);
     const char* p = m_bytes.constData();
     for (qsizetype i = 0; i < m_count; ++i) {
-        qint64 numbers[5];
+        qint64 numbers[6];
         std::memcpy(numbers, p, sizeof numbers);
         p += sizeof numbers;
         Event& event = events.emplace_back();
         event.position = numbers[0];
         event.version = numbers[1];
-        event.timeMs = numbers[2];
+        if (numbers[5] != 0)
+            event.timeMs = numbers[2];
         event.dataFormat = DataFormat(numbers[3]);
         for (QString* text : { &event.stream, &event.category, &event.type, &event.id })
             *text = readText(p);

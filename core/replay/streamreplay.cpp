@@ -188,7 +188,7 @@ qint64 StreamReplay::countAtPosition(qint64 position) const
 qint64 StreamReplay::countAtTime(qint64 msSinceEpoch) const
 {
     qint64 count = 0;
-    while (count < m_events.size() && m_events.at(count).timeMs <= msSinceEpoch)
+    while (count < m_events.size() && m_events.at(count).timeMs.value_or(msSinceEpoch) <= msSinceEpoch)
         ++count;
     return count;
 }

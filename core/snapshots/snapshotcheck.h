@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace EventScope {
 
 // The verdict on one snapshot: the store's state against the events folded to its version.
@@ -24,7 +26,7 @@ struct SnapshotCheck
 
     QString stream;
     qint64 version = 0;
-    qint64 timeMs = 0;
+    std::optional<qint64> timeMs;
     qint64 bytes = 0;
     Status status = Status::Match;
     Cause cause = Cause::None;

@@ -145,7 +145,7 @@ ul { margin: 0; padding-left: 1.1em; } .ok { color: #1a7f37; font-size: 1.2em; }
                 += u"<tr><td><code>%1</code></td><td>%2</td><td class=\"time\">%3</td><td class=\"status-%4\">%4</td><td>%5</td></tr>\n"_s
                        .arg(escaped(check.stream))
                        .arg(check.version)
-                       .arg(check.timeMs > 0 ? formatIsoTime(check.timeMs) : QString())
+                       .arg(formatIsoTime(check.timeMs))
                        .arg(status, detail);
         }
         html += u"</tbody></table>\n"_s;

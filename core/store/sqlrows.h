@@ -28,6 +28,11 @@ public:
     virtual int columnCount() const = 0;
     virtual bool isNull(int column) const = 0;
     virtual qint64 int64(int column) const = 0;
+    // nullopt for NULL: a value the store does not hold.
+    std::optional<qint64> optionalInt64(int column) const
+    {
+        return isNull(column) ? std::nullopt : std::optional<qint64>(int64(column));
+    }
     virtual double real(int column) const = 0;
     virtual QString text(int column) const = 0;
     virtual QByteArray bytes(int column) const = 0;

@@ -101,7 +101,7 @@ private slots:
         while (expected < m_events.size() && m_events.at(expected).timeMs <= event.timeMs)
             ++expected;
         const CliRun byTime = runCli({ u"replay"_s, m_store, u"--stream"_s, m_stream, u"--projection"_s,
-            projection(u"account.projection.js"_s), u"--at"_s, QString::number(event.timeMs), u"--json"_s });
+            projection(u"account.projection.js"_s), u"--at"_s, QString::number(*event.timeMs), u"--json"_s });
         QCOMPARE(byTime.exitCode, 0);
         const QJsonObject atTime = QJsonDocument::fromJson(byTime.out.trimmed()).object();
         QCOMPARE(atTime.value(u"version"_s).toInteger(), m_events.at(expected - 1).version);

@@ -521,7 +521,7 @@ private slots:
         for (const Event& event : m_demoLog) {
             ++eventsPerStream[event.stream];
             lastVersion[event.stream] = qMax(lastVersion.value(event.stream), event.version);
-            lastTime[event.stream] = qMax(lastTime.value(event.stream), event.timeMs);
+            lastTime[event.stream] = qMax(lastTime.value(event.stream), *event.timeMs);
             streamsPerCategory[event.category].insert(event.stream);
             types.insert(event.type);
         }
@@ -613,12 +613,12 @@ private slots:
         QTest::newRow("customer category") << EventFilter { {}, u"customer"_s, {}, {}, {} };
         QTest::newRow("type") << EventFilter { {}, {}, u"ItemAdded"_s, {}, {} };
         QTest::newRow("rare type") << EventFilter { {}, {}, u"DocumentAttached"_s, {}, {} };
-        QTest::newRow("since") << EventFilter { {}, {}, {}, early.timeMs, {} };
-        QTest::newRow("until") << EventFilter { {}, {}, {}, {}, late.timeMs };
-        QTest::newRow("since until") << EventFilter { {}, {}, {}, early.timeMs + 1, late.timeMs + 1 };
-        QTest::newRow("between two events") << EventFilter { {}, {}, {}, early.timeMs + 1, early.timeMs + 2 };
-        QTest::newRow("category type time") << EventFilter { {}, u"cart"_s, u"ItemAdded"_s, early.timeMs, late.timeMs };
-        QTest::newRow("stream time") << EventFilter { late.stream, {}, {}, early.timeMs, late.timeMs + 1 };
+        QTest::newRow("since") << EventFilter { {}, {}, {}, *early.timeMs, {} };
+        QTest::newRow("until") << EventFilter { {}, {}, {}, {}, *late.timeMs };
+        QTest::newRow("since until") << EventFilter { {}, {}, {}, *early.timeMs + 1, *late.timeMs + 1 };
+        QTest::newRow("between two events") << EventFilter { {}, {}, {}, *early.timeMs + 1, *early.timeMs + 2 };
+        QTest::newRow("category type time") << EventFilter { {}, u"cart"_s, u"ItemAdded"_s, *early.timeMs, *late.timeMs };
+        QTest::newRow("stream time") << EventFilter { late.stream, {}, {}, *early.timeMs, *late.timeMs + 1 };
         QTest::newRow("stream type") << EventFilter { early.stream, {}, early.type, {}, {} };
     }
     void filteredPagingMatchesBruteForce()
@@ -695,7 +695,7 @@ private slots:
     {
         // Times may repeat; keyAtTime is the first position whose time is at or after the given time.
         for (qsizetype i : { 0, 1, 999, 2500, 4999 }) {
-            const qint64 time = m_demoLog.at(i).timeMs;
+            const qint64 time = *m_demoLog.at(i).timeMs;
             qint64 expected = 0;
             for (const Event& event : m_demoLog) {
                 if (event.timeMs >= time) {
@@ -705,7 +705,7 @@ private slots:
             }
             QCOMPARE(*m_demo->keyAtTime({}, time), std::optional(expected));
         }
-        QCOMPARE(*m_demo->keyAtTime({}, m_demoLog.last().timeMs + 1), std::optional<qint64>());
+        QCOMPARE(*m_demo->keyAtTime({}, *m_demoLog.last().timeMs + 1), std::optional<qint64>());
     }
 
     void demoSnapshotsEveryTenVersions()

@@ -155,13 +155,13 @@ QByteArray envelope(const QByteArray& payload, qint64 sequenceNr)
 }
 
 QString line(qint64 position, const QString& stream, const QString& category, qint64 version, const QString& type,
-    qint64 time, const QByteArray& data, const QByteArray& metadata = {})
+    std::optional<qint64> time, const QByteArray& data, const QByteArray& metadata = {})
 {
     return u"%1 %2 %3 %4 %5 %6  %7 %8"_s.arg(position)
         .arg(stream, category)
         .arg(version)
         .arg(type)
-        .arg(time)
+        .arg(TestSupport::timeText(time))
         .arg(b64(data), b64(metadata));
 }
 
@@ -349,8 +349,10 @@ INSERT INTO snapshot VALUES ('user-1', 1, 1700000009000, '\x0a020801');
         QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
         QStringList listed;
         for (const StreamInfo& s : *streams)
-            listed.append(
-                u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion).arg(s.lastTimeMs));
+            listed.append(u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category)
+                              .arg(s.events.value)
+                              .arg(s.lastVersion)
+                              .arg(TestSupport::timeText(s.lastTimeMs)));
         QCOMPARE(listed,
             (QStringList { u"Order|o-1 Order 2 3 1700000007000"_s,
                 u"ShoppingCart|cart-1 ShoppingCart 2 2 1700000003000"_s,
@@ -648,9 +650,10 @@ INSERT INTO snapshot VALUES ('Cart|c-1', 2, 1700000001500, 31, 'State', CAST('{"
         QVERIFY2(page, page ? "" : qPrintable(page.error().message));
         // The inner payload (plain and gzip'd JSON); an envelope that does not parse stays as stored.
         QCOMPARE(TestSupport::describeEvents(page->events),
-            (QStringList { line(1, u"user-1"_s, u"user"_s, 1, u"PersistentRepr"_s, 0, R"({"name":"ana"})"),
-                line(3, u"user-1"_s, u"user"_s, 3, u"PersistentRepr"_s, 0, R"({"vip":true})"),
-                line(4, u"user-2"_s, u"user"_s, 1, u"PersistentRepr"_s, 0, QByteArray::fromHex("0a0608011202")) }));
+            (QStringList { line(1, u"user-1"_s, u"user"_s, 1, u"PersistentRepr"_s, std::nullopt, R"({"name":"ana"})"),
+                line(3, u"user-1"_s, u"user"_s, 3, u"PersistentRepr"_s, std::nullopt, R"({"vip":true})"),
+                line(4, u"user-2"_s, u"user"_s, 1, u"PersistentRepr"_s, std::nullopt,
+                    QByteArray::fromHex("0a0608011202")) }));
         // Legacy snapshots are Akka's own Snapshot wrapper, shown as stored.
         const auto snapshots = store.snapshots(u"user-1"_s);
         QVERIFY(snapshots);

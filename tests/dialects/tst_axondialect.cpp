@@ -217,7 +217,7 @@ private slots:
         QCOMPARE(odd.position, 51);
         QCOMPARE(odd.type, u"Notifications$Sent"_s);
         QCOMPARE(odd.category, u"(no aggregate)"_s);
-        QCOMPARE(odd.timeMs, 0);
+        QVERIFY(!odd.timeMs); // not the epoch: unknown
         QCOMPARE(odd.data, QByteArray("<com.example.Notifications_-Sent><to>ana</to></broken>"));
         QCOMPARE(page->events.at(3).position, 101);
         QCOMPARE(page->events.at(3).timeMs, 1704153601000);

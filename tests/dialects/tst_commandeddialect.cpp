@@ -173,8 +173,10 @@ private slots:
         QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
         QStringList lines;
         for (const StreamInfo& s : *streams)
-            lines.append(
-                u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category).arg(s.events.value).arg(s.lastVersion).arg(s.lastTimeMs));
+            lines.append(u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category)
+                             .arg(s.events.value)
+                             .arg(s.lastVersion)
+                             .arg(TestSupport::timeText(s.lastTimeMs)));
         QCOMPARE(lines,
             (QStringList { u"b2c6f1a0-1111-4222-8333-444455556666 (uuid) 1 1 1704103205000"_s,
                 u"bank-account-3f2504e0-4f89-11d3-9a0c-0305e82c3301 bank 2 2 1704103203000"_s,
@@ -302,8 +304,8 @@ private slots:
                " ('bank-account-44', 9, 'Elixir.Bank.Account', '{\"balance\": 0}', '{}', '2024-01-01 10:00:09+00');"_s;
         QCOMPARE(m_server.exec(sql, u"commandedverify"_s), QString());
         const QStringList lines
-            = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"commandedverify"_s)); },
-                u"bank"_s, uR"(fromCategory('bank').foreachStream().when({
+            = TestSupport::verifyLines([this] { return openStore(m_server.uri(u"commandedverify"_s)); }, u"bank"_s,
+                uR"(fromCategory('bank').foreachStream().when({
                 $init: function () { return { balance: 0 }; },
                 $any: function (s, e) {
                     if (e.eventType === 'Elixir.Bank.Deposited') s.balance += e.body.amount;
@@ -338,8 +340,8 @@ private slots:
         QCOMPARE(CommandedStore::commandedCategoryOf(u"singleton"), u"singleton"_s);
         QCOMPARE(CommandedStore::commandedCategoryOf(u"-x"), QString());
         for (const QString& name : { u"bank-account-42"_s, u"account:3F2504E0-4F89-11D3-9A0C-0305E82C3301"_s,
-                 u"3f2504e0-4f89-11d3-9a0c-0305e82c3301"_s, u"singleton"_s, u"a--b-"_s, u"-x"_s,
-                 u"order-Ünïcødé-7-b"_s, u"Ünïcødé ördér-7 b"_s, u"-a-3f2504e0-4f89-11d3-9a0c-0305e82c3301"_s,
+                 u"3f2504e0-4f89-11d3-9a0c-0305e82c3301"_s, u"singleton"_s, u"a--b-"_s, u"-x"_s, u"order-Ünïcødé-7-b"_s,
+                 u"Ünïcødé ördér-7 b"_s, u"-a-3f2504e0-4f89-11d3-9a0c-0305e82c3301"_s,
                  u"a b:3f2504e0-4f89-11d3-9a0c-0305e82c3301"_s }) {
             const QString sql = u"SELECT %1"_s.arg(CommandedStore::categorySql(u"'%1'::text"_s.arg(name)));
             QCOMPARE(m_server.scalar(sql, u"commanded"_s), CommandedStore::commandedCategoryOf(name));

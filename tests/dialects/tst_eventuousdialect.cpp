@@ -157,6 +157,8 @@ private slots:
         QCOMPARE(streams->at(0).category, u"Booking"_s);
         QCOMPARE(streams->at(0).events, 1000);
         QCOMPARE(streams->at(0).lastVersion, 999);
+        // Eventuous keeps no time for a stream: unknown, not the epoch.
+        QCOMPARE(streams->at(0).lastTimeMs, std::optional<qint64>());
         QCOMPARE(streams->at(1).stream, u"Booking-10"_s);
         const auto payments = (*store)->streams({ {}, u"Payment"_s, {}, {} });
         QVERIFY(payments);
@@ -344,6 +346,19 @@ private slots:
         const CliTest::CliRun run = CliTest::runCli({ u"info"_s, u"--json"_s, m_server.uri(u"eventuous"_s) });
         QVERIFY2(run.finished && run.exitCode == 0, run.err.constData());
         QCOMPARE(QJsonDocument::fromJson(run.out).object().value(u"dialect"_s).toString(), u"eventuous"_s);
+
+        // What the store does not hold is absent, never a made-up 1970 (issue 24); what it holds is there.
+        const CliTest::CliRun streams
+            = CliTest::runCli({ u"streams"_s, m_server.uri(u"eventuous"_s), u"--json"_s, u"--limit"_s, u"2"_s });
+        QVERIFY2(streams.finished && streams.exitCode == 0, streams.err.constData());
+        const QList<QByteArray> lines = streams.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        for (const QByteArray& line : lines) {
+            const QJsonObject stream = QJsonDocument::fromJson(line).object();
+            QVERIFY2(stream.contains(u"last_version"_s), line.constData());
+            QVERIFY2(!stream.contains(u"last_time"_s), line.constData());
+        }
+        QVERIFY(!streams.out.contains("1970-01-01"));
     }
 };
 

@@ -3,6 +3,7 @@
 #include <core/dialects/mappedstore.h>
 #include <core/dialects/storeopener.h>
 #include <postgresserver.h>
+#include <storecomparison.h>
 #include <verifylines.h>
 
 #include <QJsonDocument>
@@ -139,7 +140,7 @@ QStringList summary(const QList<Event>& events)
                      .arg(e.stream, e.category)
                      .arg(e.version)
                      .arg(e.type)
-                     .arg(e.timeMs)
+                     .arg(TestSupport::timeText(e.timeMs))
                      .arg(e.id);
     return lines;
 }
@@ -238,7 +239,7 @@ private slots:
             listed << u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category)
                           .arg(s.events.value)
                           .arg(s.lastVersion)
-                          .arg(s.lastTimeMs);
+                          .arg(TestSupport::timeText(s.lastTimeMs));
         QCOMPARE(listed,
             (QStringList { u"%1 order 3 3 %2"_s.arg(QLatin1StringView(kOrder)).arg(kJan1 + 8000),
                 u"%1 22222222 2 2 %2"_s.arg(QLatin1StringView(kUntyped)).arg(kJan1 + 7000),

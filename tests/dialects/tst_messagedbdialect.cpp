@@ -4,6 +4,7 @@
 #include <core/dialects/messagedbstore.h>
 #include <core/dialects/storeopener.h>
 #include <postgresserver.h>
+#include <storecomparison.h>
 #include <verifylines.h>
 
 #include <QJsonDocument>
@@ -86,7 +87,7 @@ QStringList summary(const QList<Event>& events)
                      .arg(e.stream, e.category)
                      .arg(e.version)
                      .arg(e.type)
-                     .arg(e.timeMs);
+                     .arg(TestSupport::timeText(e.timeMs));
     return lines;
 }
 
@@ -190,7 +191,7 @@ private slots:
             listed << u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category)
                           .arg(s.events.value)
                           .arg(s.lastVersion)
-                          .arg(s.lastTimeMs - kJan1);
+                          .arg(*s.lastTimeMs - kJan1);
         QCOMPARE(listed,
             (QStringList { u"account account 1 0 9000"_s, u"account-1 account 3 2 4000"_s,
                 u"account-2 account 1 0 3000"_s, u"account:command-1 account:command 1 0 5000"_s,

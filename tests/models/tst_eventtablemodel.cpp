@@ -248,7 +248,7 @@ private slots:
         request.filter = filter;
         request.fromPosition = expected[1000];
         request.limit = 1;
-        const qint64 time = (*store)->readEvents(request)->events.first().timeMs;
+        const qint64 time = *(*store)->readEvents(request)->events.first().timeMs;
         model.locateTime(time);
         QTRY_COMPARE(located.size(), 3);
         const int row = located.at(2).at(0).toInt();

@@ -152,11 +152,11 @@ private slots:
             while (expected < events.size() && events.at(expected).timeMs <= event.timeMs)
                 ++expected;
             QVERIFY(expected >= index + 1);
-            const StreamReplay::Point atTime = replay.stateAtTime(event.timeMs);
+            const StreamReplay::Point atTime = replay.stateAtTime(*event.timeMs);
             QCOMPARE(atTime.count, expected);
             QCOMPARE(atTime.state, oracle.at(expected));
         }
-        QCOMPARE(replay.stateAtTime(events.first().timeMs - 1).count, 0);
+        QCOMPARE(replay.stateAtTime(*events.first().timeMs - 1).count, 0);
     }
 
     void changesAreTheDiffOfConsecutiveStates()

@@ -4,6 +4,11 @@ using namespace Qt::StringLiterals;
 
 namespace EventScope::TestSupport {
 
+QString timeText(std::optional<qint64> msSinceEpoch)
+{
+    return msSinceEpoch ? QString::number(*msSinceEpoch) : u"-"_s;
+}
+
 StoreMapping nativeSchemaMapping()
 {
     StoreMapping mapping;
@@ -35,7 +40,7 @@ QStringList describeEvents(const QList<Event>& events)
                 .arg(e.stream, e.category)
                 .arg(e.version)
                 .arg(e.type)
-                .arg(e.timeMs)
+                .arg(timeText(e.timeMs))
                 .arg(e.id, QString::fromLatin1(e.data.toBase64()), QString::fromLatin1(e.metadata.toBase64())));
     return lines;
 }
@@ -104,7 +109,7 @@ QString compareStores(
         for (const StreamInfo& s : *list)
             lines.append(u"%1 %2 %3 %4 %5"_s.arg(s.stream, s.category, countText(s.events))
                              .arg(s.lastVersion)
-                             .arg(s.lastTimeMs));
+                             .arg(timeText(s.lastTimeMs)));
         return lines;
     };
     if (QString d = firstDifference(u"streams"_s, streams(expected), streams(actual)); !d.isEmpty())
@@ -164,7 +169,7 @@ QString compareStores(
         if (!list)
             return QStringList { list.error().message };
         for (const Snapshot& s : *list)
-            lines.append(u"%1 %2 %3"_s.arg(s.version).arg(s.timeMs).arg(QString::fromUtf8(s.state)));
+            lines.append(u"%1 %2 %3"_s.arg(s.version).arg(timeText(s.timeMs)).arg(QString::fromUtf8(s.state)));
         return lines;
     };
     return firstDifference(u"snapshots"_s, snapshots(expected), snapshots(actual));

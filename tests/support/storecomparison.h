@@ -10,6 +10,8 @@ namespace EventScope::TestSupport {
 // One line per event with every field, so that two stores' pages compare as text and a failure shows the
 // first event that differs.
 QStringList describeEvents(const QList<Event>& events);
+// A time as the lines above print it: its milliseconds, or "-" where the store holds none.
+QString timeText(std::optional<qint64> msSinceEpoch);
 
 // EventScope's native schema described as a mapping (the stream's name looked up per row): read through
 // MappedStore it must give exactly what NativeStore gives, which makes NativeStore the mapping's oracle.
