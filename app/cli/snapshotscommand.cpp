@@ -65,8 +65,7 @@ int runSnapshots(const CommandLine& arguments)
             [](const Snapshot& a, const Snapshot& b) { return a.version < b.version; });
         for (const Snapshot& snapshot : *snapshots) {
             ++total;
-            const std::optional<qint64> time
-                = snapshot.timeMs;
+            const std::optional<qint64> time = snapshot.timeMs;
             if (json)
                 output.write(JsonLine()
                                  .string("stream", snapshot.stream)

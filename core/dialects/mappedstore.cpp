@@ -471,8 +471,7 @@ Result<QList<Snapshot>> MappedStore::readSnapshots(const QString& stream)
                        s.version, m_snapshotTime, s.data.expression, from(s.table, s.alias, s.joins), s.stream, where),
             { stream } },
         [&](const SqlRows& row) {
-            result.append(
-                Snapshot { stream, row.int64(0), row.optionalInt64(1), decodePayload(row.bytes(2), s.data) });
+            result.append(Snapshot { stream, row.int64(0), row.optionalInt64(1), decodePayload(row.bytes(2), s.data) });
             return true;
         });
     if (!status)

@@ -325,8 +325,7 @@ Result<QList<StreamInfo>> NativeStore::readStreams(const StreamQuery& query)
     QList<StreamInfo> result;
     const Status status
         = forEachRow(connection(), SqlQuery { sql, binds, query.limit.value_or(0) }, [&result](const SqlRows& row) {
-              result.append(
-                  StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.optionalInt64(4) });
+              result.append(StreamInfo { row.text(0), row.text(1), row.int64(2), row.int64(3), row.optionalInt64(4) });
               return true;
           });
     if (!status)

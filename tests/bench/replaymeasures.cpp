@@ -145,7 +145,8 @@ Status exportEvents(EventStore& store, const ProjectionDefinition& definition, c
         const QJsonObject line { { u"type"_s, event.type }, { u"stream"_s, event.stream },
             { u"version"_s, QJsonValue(event.version) }, { u"id"_s, event.id },
             { u"created"_s,
-                QDateTime::fromMSecsSinceEpoch(event.timeMs.value_or(0), QTimeZone::utc()).toString(Qt::ISODateWithMs) },
+                QDateTime::fromMSecsSinceEpoch(event.timeMs.value_or(0), QTimeZone::utc())
+                    .toString(Qt::ISODateWithMs) },
             { u"bodyRaw"_s, event.data.isNull() ? QJsonValue() : QJsonValue(QString::fromUtf8(event.data)) },
             { u"metadataRaw"_s,
                 event.metadata.isNull() ? QJsonValue() : QJsonValue(QString::fromUtf8(event.metadata)) } };

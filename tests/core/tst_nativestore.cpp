@@ -617,7 +617,8 @@ private slots:
         QTest::newRow("until") << EventFilter { {}, {}, {}, {}, *late.timeMs };
         QTest::newRow("since until") << EventFilter { {}, {}, {}, *early.timeMs + 1, *late.timeMs + 1 };
         QTest::newRow("between two events") << EventFilter { {}, {}, {}, *early.timeMs + 1, *early.timeMs + 2 };
-        QTest::newRow("category type time") << EventFilter { {}, u"cart"_s, u"ItemAdded"_s, *early.timeMs, *late.timeMs };
+        QTest::newRow("category type time")
+            << EventFilter { {}, u"cart"_s, u"ItemAdded"_s, *early.timeMs, *late.timeMs };
         QTest::newRow("stream time") << EventFilter { late.stream, {}, {}, *early.timeMs, *late.timeMs + 1 };
         QTest::newRow("stream type") << EventFilter { early.stream, {}, early.type, {}, {} };
     }

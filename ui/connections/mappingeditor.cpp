@@ -451,8 +451,8 @@ void MappingEditor::showPreview(const QList<Event>& events)
     for (int row = 0; row < events.size(); ++row) {
         const Event& event = events.at(row);
         const QStringList cells { QString::number(event.position), event.stream, event.category,
-            QString::number(event.version), event.type, formatIsoTime(event.timeMs),
-            payloadPreview(event.data, 200), event.id };
+            QString::number(event.version), event.type, formatIsoTime(event.timeMs), payloadPreview(event.data, 200),
+            event.id };
         for (int column = 0; column < cells.size(); ++column) {
             auto* item = new QTableWidgetItem(cells.at(column));
             if (column == 0 || column == 3)
