@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 namespace EventScope::MappingFile {
@@ -219,6 +221,69 @@ bool fits(const QString& type, Expect expect, bool sqlite)
         return true;
     }
     return true;
+}
+
+QString tableList(const QList<TableName>& tables)
+{
+    QStringList names;
+    for (const TableName& name : tables)
+        names.append(name.qualified());
+    return names.isEmpty() ? u"none"_s : names.join(u", "_s);
+}
+
+// The schema PostgreSQL's search_path finds a bare table name in, as a query naming it would; empty when no schema
+// on the path has it.
+Result<QString> schemaOnSearchPath(Connection& connection, const QString& name)
+{
+    QString schema;
+    const Status status = forEachRow(connection,
+        SqlQuery { u"SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                   " ON n.oid = c.relnamespace WHERE c.relname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+                   " AND pg_catalog.pg_table_is_visible(c.oid)"_s,
+            { name }, 1 },
+        [&schema](const SqlRows& row) {
+            schema = row.text(0);
+            return false;
+        });
+    if (!status)
+        return status.error();
+    return schema;
+}
+
+Result<TableName> resolveTable(
+    Connection& connection, const QList<TableName>& tables, const QString& field, TableName written)
+{
+    const bool sqlite = connection.flavour() == SqlFlavour::Sqlite;
+    if (sqlite && written.schema == u"main"_s)
+        written.schema.clear();
+    const auto missing = [&] {
+        return badField(field,
+            u"no table %1 in %2 (its tables: %3)"_s.arg(
+                written.qualified(), connection.location().displayName(), tableList(tables)));
+    };
+    if (!written.schema.isEmpty() || sqlite)
+        return tables.contains(written) ? Result<TableName>(written) : Result<TableName>(missing());
+    // PostgreSQL folds an unquoted name to lower case: "Orders" finds orders when no table is named Orders.
+    for (const QString& name : { written.name, written.name.toLower() }) {
+        QList<TableName> candidates;
+        for (const TableName& table : tables) {
+            if (table.name == name)
+                candidates.append(table);
+        }
+        if (candidates.isEmpty())
+            continue;
+        const Result<QString> onPath = schemaOnSearchPath(connection, name);
+        if (!onPath)
+            return onPath.error();
+        if (!onPath->isEmpty())
+            return TableName { *onPath, name };
+        if (candidates.size() == 1)
+            return candidates.first();
+        return badField(field,
+            u"%1 is in several schemas, none of them on the search_path: %2; write the one to read (\"%3\")"_s.arg(
+                name, tableList(candidates), candidates.first().qualified()));
+    }
+    return missing();
 }
 
 Status checkSection(Connection& connection, const QString& section, const TableName& table, const QString& alias,
@@ -444,6 +509,30 @@ QByteArray toJson(const StoreMapping& mapping)
         root.insert(u"snapshots"_s, snapshots);
     }
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+Result<StoreMapping> resolveTables(Connection& connection, StoreMapping mapping)
+{
+    const auto tables = connection.tables();
+    if (!tables) {
+        connection.endRead();
+        return tables.error();
+    }
+    std::vector<std::pair<QString, TableName*>> named { { u"events.table"_s, &mapping.events.table } };
+    if (mapping.streams)
+        named.emplace_back(u"streams.table"_s, &mapping.streams->table);
+    if (mapping.snapshots)
+        named.emplace_back(u"snapshots.table"_s, &mapping.snapshots->table);
+    for (auto& [field, table] : named) {
+        Result<TableName> resolved = resolveTable(connection, *tables, field, *table);
+        if (!resolved) {
+            connection.endRead();
+            return resolved.error();
+        }
+        *table = std::move(resolved).value();
+    }
+    connection.endRead();
+    return mapping;
 }
 
 Status check(Connection& connection, const StoreMapping& mapping)

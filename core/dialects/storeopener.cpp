@@ -81,9 +81,12 @@ Result<OpenedStore> openStore(const StoreLocation& location, const OpenOptions& 
     std::unique_ptr<Connection> connection = std::move(opened).value();
 
     if (options.mapping) {
-        if (const Status checked = MappingFile::check(*connection, *options.mapping); !checked)
+        auto resolved = MappingFile::resolveTables(*connection, *options.mapping);
+        if (!resolved)
+            return resolved.error();
+        const StoreMapping mapping = std::move(resolved).value();
+        if (const Status checked = MappingFile::check(*connection, mapping); !checked)
             return checked.error();
-        const StoreMapping mapping = *options.mapping;
         DialectMatch match { mapping.dialect, 100,
             mapping.description.isEmpty() ? u"mapping of table %1"_s.arg(mapping.events.table.qualified())
                                           : mapping.description,

@@ -1,4 +1,5 @@
 #include <core/dialects/mappedstore.h>
+#include <core/dialects/mappingfile.h>
 #include <core/dialects/storeopener.h>
 #include <storecomparison.h>
 #include <testsupport.h>
@@ -228,6 +229,35 @@ private slots:
 
     // No category mapped: the default rule splits at the first '-' (as Message DB and KurrentDB), whatever
     // else the name holds; a filter by category runs it in SQL (a LIKE on the prefix), case and all.
+    // On SQLite a mapping's table may be written with the main schema or without; a missing table names the ones
+    // there are.
+    void tableNamesWithOrWithoutMain()
+    {
+        const QString path = m_dir.filePath(u"tablenames.sqlite"_s);
+        QCOMPARE(writeSqlite(path,
+                     { u"CREATE TABLE orders (seq INTEGER PRIMARY KEY, stream TEXT, version INTEGER, type TEXT)"_s,
+                         u"INSERT INTO orders VALUES (1, 'orders-1', 1, 'Placed')"_s }),
+            QString());
+        for (const QString& table : { u"orders"_s, u"main.orders"_s, u"nope"_s, u"other.orders"_s }) {
+            const auto mapping = MappingFile::fromJson(
+                u"{\"events\": {\"table\": \"%1\", \"position\": \"seq\", \"stream\": \"stream\","
+                " \"version\": \"version\", \"type\": \"type\"}}"_s.arg(table)
+                    .toUtf8());
+            QVERIFY2(mapping, mapping ? "" : qPrintable(mapping.error().message));
+            OpenOptions options;
+            options.mapping = *mapping;
+            const auto opened = openStore(StoreLocation::sqliteFile(path), options);
+            if (table.endsWith(u"orders"_s) && !table.startsWith(u"other"_s)) {
+                QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+                QCOMPARE(opened->store->readEvents({})->events.size(), 1);
+            } else {
+                QVERIFY(!opened);
+                QCOMPARE(
+                    opened.error().message, u"events.table: no table %1 in %2 (its tables: orders)"_s.arg(table, path));
+            }
+        }
+    }
+
     void streamNamesWithDashesSpacesAndNonAscii()
     {
         const QString path = m_dir.filePath(u"names.sqlite"_s);

@@ -1,5 +1,6 @@
 #include <core/demo/postgresdemo.h>
 #include <core/dialects/mappedstore.h>
+#include <core/dialects/mappingfile.h>
 #include <core/dialects/storeopener.h>
 #include <postgresserver.h>
 #include <storecomparison.h>
@@ -22,6 +23,7 @@ private:
     PostgresServer m_server;
     PostgresServer::Counters m_demoBefore;
     PostgresServer::Counters m_homeBefore;
+    bool m_tablesCreated = false;
 
     std::unique_ptr<EventStore> openMapped(const QString& database, const StoreMapping& mapping)
     {
@@ -142,6 +144,77 @@ private slots:
                     QString::fromLatin1(QByteArray("{\"user\": \"ana\"}").toBase64())) }));
         QCOMPARE(*store->keyAtTime({}, 1700000001000), 2);
         QCOMPARE(*store->eventTypes(), (QStringList { u"Paid"_s, u"Placed"_s }));
+    }
+
+    // A table name in a mapping resolves as the server resolves it in a query: as written with a schema, otherwise
+    // through the session's search_path, otherwise the one schema that has it; several schemas off the path are an
+    // error that names each. Snapshot tables the same.
+    void tableNamesResolveAsTheServerWould_data()
+    {
+        QTest::addColumn<QString>("events");
+        QTest::addColumn<QString>("snapshots");
+        QTest::addColumn<QString>("resolved"); // the events table read, or the start of the error
+        QTest::newRow("bare, on the search_path")
+            << u"order_events"_s << u"order_snapshots"_s << u"public.order_events"_s;
+        QTest::newRow("schema as written")
+            << u"sales.order_events"_s << u"sales.order_snapshots"_s << u"sales.order_events"_s;
+        QTest::newRow("bare, one schema off the path") << u"refund_events"_s << QString() << u"sales.refund_events"_s;
+        QTest::newRow("unquoted case folds") << u"ORDER_EVENTS"_s << QString() << u"public.order_events"_s;
+        QTest::newRow("several schemas off the path")
+            << u"audit_events"_s << QString()
+            << u"events.table: audit_events is in several schemas, none of them on the search_path: "
+               "a1.audit_events, a2.audit_events"_s;
+        QTest::newRow("no such table") << u"nothing_here"_s << QString() << u"events.table: no table nothing_here"_s;
+        QTest::newRow("no such snapshot table")
+            << u"order_events"_s << u"sales.nothing"_s << u"snapshots.table: no table sales.nothing"_s;
+    }
+    void tableNamesResolveAsTheServerWould()
+    {
+        QFETCH(QString, events);
+        QFETCH(QString, snapshots);
+        QFETCH(QString, resolved);
+        if (!m_tablesCreated) {
+            m_tablesCreated = true;
+            QCOMPARE(m_server.createDatabase(u"tables"_s), QString());
+            QString sql = u"CREATE SCHEMA sales; CREATE SCHEMA a1; CREATE SCHEMA a2;"_s;
+            for (const QString& table : { u"public.order_events"_s, u"sales.order_events"_s, u"sales.refund_events"_s,
+                     u"a1.audit_events"_s, u"a2.audit_events"_s })
+                sql += u"CREATE TABLE %1 (seq bigserial PRIMARY KEY, stream text, version int, type text);"
+                       "INSERT INTO %1 (stream, version, type) VALUES ('%1-1', 1, 'Happened');"_s.arg(table);
+            for (const QString& table : { u"public.order_snapshots"_s, u"sales.order_snapshots"_s })
+                sql += u"CREATE TABLE %1 (stream text, version int, state jsonb);"
+                       "INSERT INTO %1 VALUES ('%1', 1, '{}');"_s.arg(table);
+            QCOMPARE(m_server.exec(sql, u"tables"_s), QString());
+        }
+        const QString text = u"{\"events\": {\"table\": \"%1\", \"position\": \"seq\", \"stream\": \"stream\","
+                             " \"version\": \"version\", \"type\": \"type\"}%2}"_s.arg(events,
+                                 snapshots.isEmpty() ? QString()
+                                                     : u", \"snapshots\": {\"table\": \"%1\", \"stream\":"
+                                                       " \"stream\", \"version\": \"version\", \"data\":"
+                                                       " \"state\"}"_s.arg(snapshots));
+        const auto mapping = MappingFile::fromJson(text.toUtf8());
+        QVERIFY2(mapping, mapping ? "" : qPrintable(mapping.error().message));
+        OpenOptions options;
+        options.mapping = *mapping;
+        const auto opened = openStore(*StoreLocation::parse(m_server.uri(u"tables"_s)), options);
+        if (resolved.contains(u':')) {
+            QVERIFY(!opened);
+            QCOMPARE(opened.error().kind, StoreError::Kind::InvalidArgument);
+            QVERIFY2(opened.error().message.startsWith(resolved), qPrintable(opened.error().message));
+            return;
+        }
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        // Each table's one row says where it was read from.
+        const auto page = opened->store->readEvents({});
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(page->events.size(), 1);
+        QCOMPARE(page->events.first().stream, resolved + u"-1"_s);
+        if (!snapshots.isEmpty()) {
+            const QString stream = resolved.section(u'.', 0, 0) + u".order_snapshots"_s;
+            const auto found = opened->store->snapshots(stream);
+            QVERIFY2(found, found ? "" : qPrintable(found.error().message));
+            QCOMPARE(found->size(), 1);
+        }
     }
 
     // No category mapped: the default rule splits at the first '-' (as Message DB and KurrentDB), whatever
