@@ -6,6 +6,9 @@
 #include <core/dialects/mappingfile.h>
 #include <core/dialects/storeopener.h>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 using namespace Qt::StringLiterals;
 
 namespace EventScope::Cli {
@@ -34,9 +37,28 @@ int usageError(const QString& command, const QString& message)
     return kExitUsage;
 }
 
-int storeFailure(const StoreError& error)
+namespace {
+bool jsonErrors = false;
+} // namespace
+
+void setJsonErrors(bool json)
 {
-    printError(error.message);
+    jsonErrors = json;
+}
+
+int storeFailure(const StoreError& error, const QString& hint)
+{
+    // The server's code beside its words, which may be in any language.
+    printError(error.sqlState.isEmpty() ? error.message : u"%1 (SQLSTATE %2)"_s.arg(error.message, error.sqlState));
+    if (!hint.isEmpty())
+        printToStderr(hint + u'\n');
+    if (jsonErrors) {
+        const QJsonObject fields { { u"kind"_s, StoreError::kindName(error.kind) },
+            { u"sqlstate"_s, error.sqlState.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(error.sqlState) },
+            { u"message"_s, error.message } };
+        printToStderr(QString::fromUtf8(
+            QJsonDocument(QJsonObject { { u"error"_s, fields } }).toJson(QJsonDocument::Compact) + '\n'));
+    }
     return error.kind == StoreError::Kind::InvalidArgument ? kExitUsage : kExitStore;
 }
 
@@ -73,10 +95,11 @@ std::optional<OpenedStore> openStoreWithMatches(const CommandLine& arguments, co
             exitCode = kExitUsage;
             return std::nullopt;
         }
-        exitCode = storeFailure(opened.error());
         // The CLI never prompts (it runs in scripts): say where libpq looks for a password.
-        if (opened.error().kind == StoreError::Kind::Authentication)
-            printToStderr(u"The server wants a password: put it in PGPASSWORD, ~/.pgpass or the URI.\n"_s);
+        exitCode = storeFailure(opened.error(),
+            opened.error().kind == StoreError::Kind::Authentication
+                ? u"The server wants a password: put it in PGPASSWORD, ~/.pgpass or the URI."_s
+                : QString());
         return std::nullopt;
     }
     return std::move(opened).value();

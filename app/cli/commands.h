@@ -36,7 +36,11 @@ int usageError(const QString& command, const QString& message);
 
 // Prints a store's error on stderr and returns its exit code: kExitUsage when the request itself was
 // wrong (a bad regular expression), kExitStore when the store cannot be opened or read.
-int storeFailure(const StoreError& error);
+// With --json (setJsonErrors), the error is also one last JSON line on stderr:
+// {"error": {"kind", "sqlstate", "message"}} (sqlstate null when there is none).
+// `hint`: a line of advice printed after the error's (before the JSON line).
+int storeFailure(const StoreError& error, const QString& hint = {});
+void setJsonErrors(bool json);
 
 // Opens STORE read-only with the store options of `arguments` (--dialect, --mapping, --store-name), or prints
 // why not; `exitCode` is set when it returns null.

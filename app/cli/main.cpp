@@ -73,5 +73,6 @@ int main(int argc, char* argv[])
         return usageError(command->spec.name, error);
     if (parsed->helpRequested())
         return printHelp(helpText(command->spec));
+    setJsonErrors(parsed->json());
     return command->run(*parsed);
 }

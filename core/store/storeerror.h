@@ -40,6 +40,8 @@ struct StoreError
     QString sqlState; // PostgreSQL's five-character SQLSTATE, when the server sent one
 
     static StoreError cancelled();
+    // The kind as scripts read it: "not_found", "authentication", "connection", ...
+    static QString kindName(Kind kind);
 };
 
 } // namespace EventScope

@@ -17,9 +17,11 @@ struct CliRun
     QByteArray err;
 };
 
-inline CliRun runCli(const QStringList& arguments, int timeoutMs = 30000)
+inline CliRun runCli(const QStringList& arguments, int timeoutMs = 30000,
+    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.setProgram(qEnvironmentVariable("EVENTSCOPE_CLI"));
     process.setArguments(arguments);
     process.start();

@@ -2,6 +2,8 @@
 
 #include <testsupport.h>
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -151,7 +153,13 @@ void TestCliErrors::badStoreFileExitsThreeNamingFileAndReason()
     QVERIFY2(error.startsWith(expectedStart),
         qPrintable(u"stderr: "_s + error + u"\nexpected to start with: "_s + expectedStart));
     QVERIFY(error.endsWith(u'\n'));
-    QCOMPARE(error.count(u'\n'), 1);
+    // With --json, the line and then the error as JSON, last (issue 24): a file has no SQLSTATE.
+    QCOMPARE(error.count(u'\n'), 2);
+    const QJsonObject json
+        = QJsonDocument::fromJson(run.err.trimmed().split('\n').last()).object().value(u"error"_s).toObject();
+    QVERIFY2(!json.value(u"kind"_s).toString().isEmpty(), run.err.constData());
+    QVERIFY(json.value(u"sqlstate"_s).isNull());
+    QVERIFY2(json.value(u"message"_s).toString().startsWith(path + u": "_s + reason), run.err.constData());
 }
 
 void TestCliErrors::versionAndHelpExitZero()

@@ -9,10 +9,7 @@
 #include <QTest>
 #include <QThread>
 
-#include <arpa/inet.h>
 #include <atomic>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -55,22 +52,6 @@ qint64 memoryInUseKb()
 #endif
 
 // A port with nothing listening on it (checked by binding it, then letting it go).
-int unusedPort()
-{
-    for (int port = 45000 + int(::getpid() % 5000); port < 65000; port += 13) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address = {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(quint16(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-        ::close(fd);
-        if (free)
-            return port;
-    }
-    return 0;
-}
-
 Result<std::unique_ptr<Connection>> openText(
     const QString& text, const QString& password = {}, bool* passwordNeeded = nullptr)
 {
@@ -429,7 +410,7 @@ private slots:
 
     void connectionRefusedNamesHostAndPort()
     {
-        const int port = unusedPort();
+        const int port = PostgresServer::unusedPort();
         QVERIFY(port > 0);
         const auto connection = openText(u"host=127.0.0.1 port=%1 dbname=events"_s.arg(port));
         QVERIFY(!connection);
@@ -447,8 +428,7 @@ private slots:
         QCOMPARE(kindName(connection.error().kind), kindName(StoreError::Kind::Connection));
         QVERIFY2(connection.error().message.contains(u"no-such-host.invalid:5999"_s),
             qPrintable(connection.error().message));
-        QVERIFY2(
-            connection.error().message.contains(u"host name is unknown"_s), qPrintable(connection.error().message));
+        QCOMPARE(connection.error().sqlState, QString()); // the server never answered
     }
 
     void wrongPasswordIsAuthentication()

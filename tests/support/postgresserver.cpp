@@ -94,6 +94,19 @@ bool portIsFree(int port)
     return free;
 }
 
+} // namespace
+
+int PostgresServer::unusedPort()
+{
+    for (int port = 45000 + int(::getpid() % 5000); port < 65000; port += 13) {
+        if (portIsFree(port))
+            return port;
+    }
+    return 0;
+}
+
+namespace {
+
 QString findBinDirectory()
 {
     const QString configured = qEnvironmentVariable("EVENTSCOPE_PG_BINDIR");

@@ -35,6 +35,9 @@ public:
     QString stop();
     bool isRunning() const { return m_running; }
 
+    // A port on 127.0.0.1 that nothing listens on (never 5432), for a connection that must be refused.
+    static int unusedPort();
+
     QString host() const { return QStringLiteral("127.0.0.1"); }
     int port() const { return m_port; }
     QString socketDirectory() const;

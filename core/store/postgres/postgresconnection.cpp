@@ -84,67 +84,97 @@ QString sessionOptions(const QString& userOptions)
     return options;
 }
 
-StoreError connectError(PGconn* connection, const StoreLocation& location, bool* passwordNeeded)
+// What a failed connection attempt says: the server's SQLSTATE when the server refused it, and the words. The
+// connection asks libpq for verbose errors, so that it writes the code beside the server's message
+// ("FATAL:  28P01: password authentication failed ..."): every word around the code may be translated (the
+// client's LANGUAGE, the server's lc_messages), the code never is. No code: the server never answered (refused,
+// unknown host, timed out, a TLS failure), and the words are libpq's own.
+struct ConnectFailure
+{
+    QString sqlState;
+    QString text;
+};
+
+ConnectFailure connectFailure(PGconn* connection)
+{
+    const QString message = QString::fromUtf8(PQerrorMessage(connection));
+    static const QRegularExpression coded(u":  ([0-9A-Z]{5}): +([^\n]*)"_s);
+    if (const auto match = coded.match(message); match.hasMatch())
+        return { match.captured(1), match.captured(2).trimmed() };
+    // Without its LOCATION line, should a verbose message carry one.
+    return { {}, connectFailureText(message.section(u"\nLOCATION:"_s, 0, 0)) };
+}
+
+StoreError connectError(PGconn* connection, bool timedOut, const QString& timeoutSeconds, bool* passwordNeeded)
 {
     const QString where = hostAndPort(connection);
-    const QString text = connectFailureText(QString::fromUtf8(PQerrorMessage(connection)));
+    const ConnectFailure failure = connectFailure(connection);
+    const QString& text = failure.text;
+    const QString& state = failure.sqlState;
     const QString user = QString::fromUtf8(PQuser(connection));
     const QString database = QString::fromUtf8(PQdb(connection));
     using Kind = StoreError::Kind;
-    if (PQconnectionNeedsPassword(connection) || text.contains(u"no password supplied"_s)) {
+    if (PQconnectionNeedsPassword(connection)) {
         if (passwordNeeded)
             *passwordNeeded = true;
         return { Kind::Authentication,
             u"The PostgreSQL server at %1 asks for a password for user \"%2\", and none was given."_s.arg(where, user),
-            u"28P01"_s };
+            state.isEmpty() ? u"28P01"_s : state };
     }
-    if (text.contains(u"password authentication failed"_s) || text.contains(u"SCRAM"_s, Qt::CaseInsensitive)) {
+    if (state == u"28P01"_s) {
         return { Kind::Authentication,
-            u"The PostgreSQL server at %1 refused the password for user \"%2\"."_s.arg(where, user), u"28P01"_s };
+            u"The PostgreSQL server at %1 refused the password for user \"%2\" (%3)."_s.arg(where, user, text), state };
     }
-    static const QRegularExpression missingDatabase(u"database \"(.*)\" does not exist"_s);
-    if (const auto match = missingDatabase.match(text); match.hasMatch()) {
-        return { Kind::NotFound,
-            u"There is no database \"%1\" on the PostgreSQL server at %2."_s.arg(match.captured(1), where),
-            u"3D000"_s };
+    if (state == u"3D000"_s) {
+        return { Kind::NotFound, u"There is no database \"%1\" on the PostgreSQL server at %2."_s.arg(database, where),
+            state };
     }
-    if (text.contains(u"role \""_s) && text.contains(u"does not exist"_s)) {
-        return { Kind::Authentication, u"The PostgreSQL server at %1 has no user \"%2\": %3"_s.arg(where, user, text),
-            u"28000"_s };
-    }
-    if (text.contains(u"pg_hba.conf"_s) || text.contains(u"authentication failed"_s)) {
+    if (state.startsWith(u"28"_s)) {
         return { Kind::Authentication,
             u"The PostgreSQL server at %1 does not let user \"%2\" connect to database \"%3\": %4"_s.arg(
                 where, user, database, text),
-            u"28000"_s };
+            state };
     }
-    if (text.contains(u"permission denied"_s) || text.contains(u"not permitted to log in"_s)) {
+    if (state == u"42501"_s) {
         return { Kind::Permission,
             u"User \"%1\" may not connect to database \"%2\" on the PostgreSQL server at %3: %4"_s.arg(
                 user, database, where, text),
-            u"42501"_s };
+            state };
     }
-    if (text.contains(u"timeout expired"_s)) {
-        const QString seconds = location.parameter(u"connect_timeout"_s);
-        return { Kind::Timeout,
-            u"The PostgreSQL server at %1 did not answer within %2 seconds."_s.arg(where,
-                seconds.isEmpty() ? QString::number(PostgresConnection::kDefaultConnectTimeoutSeconds) : seconds),
-            {} };
-    }
-    if (text.contains(u"too many connections"_s) || text.contains(u"remaining connection slots"_s))
+    if (state.startsWith(u"53"_s))
         return { Kind::ServerFault, u"The PostgreSQL server at %1 refused a new session: %2"_s.arg(where, text),
-            u"53300"_s };
-    if (text.contains(u"Connection refused"_s)) {
-        return { Kind::Connection,
-            u"Cannot connect to the PostgreSQL server at %1: the connection was refused. Is the server running "
-            u"there and accepting connections?"_s.arg(where),
-            {} };
+            state };
+    if (timedOut) {
+        return { Kind::Timeout,
+            u"The PostgreSQL server at %1 did not answer within %2 seconds."_s.arg(where, timeoutSeconds), state };
     }
-    if (text.contains(u"could not translate host name"_s)) {
-        return { Kind::Connection,
-            u"Cannot connect to the PostgreSQL server at %1: the host name is unknown (%2)."_s.arg(where, text), {} };
+    return { Kind::Connection, u"Cannot connect to the PostgreSQL server at %1: %2"_s.arg(where, text), state };
+}
+
+// Drives a connection started with PQconnectStartParams to its end, as PQconnectdbParams would, but with the
+// verbose errors set first (see connectFailure) and the timeout kept here: libpq leaves connect_timeout to the
+// caller of PQconnectPoll. Returns whether the time ran out.
+bool completeConnection(PGconn* connection, int timeoutSeconds)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(timeoutSeconds);
+    PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+    while (state != PGRES_POLLING_OK && state != PGRES_POLLING_FAILED) {
+        int waitMs = -1; // 0 seconds: no limit, as libpq reads connect_timeout=0
+        if (timeoutSeconds > 0) {
+            waitMs = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+            if (waitMs <= 0)
+                return true;
+        }
+        pollfd descriptor { PQsocket(connection), short(state == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0 };
+        const int ready = ::poll(&descriptor, 1, waitMs);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready == 0)
+            return true;
+        state = PQconnectPoll(connection);
     }
-    return { Kind::Connection, u"Cannot connect to the PostgreSQL server at %1: %2"_s.arg(where, text), {} };
+    return false;
 }
 
 QByteArray bindText(const SqlValue& value)
@@ -242,17 +272,28 @@ Result<std::unique_ptr<Connection>> PostgresConnection::open(
     keywords.push_back(nullptr);
     values.push_back(nullptr);
 
-    PGconn* connection = PQconnectdbParams(keywords.data(), values.data(), 0);
+    PGconn* connection = PQconnectStartParams(keywords.data(), values.data(), 0);
+    if (!connection)
+        return StoreError { StoreError::Kind::Connection, u"libpq could not allocate a connection"_s, {} };
+    QString timeout = location.parameter(u"connect_timeout"_s);
+    if (timeout.isEmpty())
+        timeout = qEnvironmentVariable("PGCONNECT_TIMEOUT", QString::number(kDefaultConnectTimeoutSeconds));
+    // As libpq reads it: a value under 2 seconds but 0 means 2.
+    const int timeoutSeconds = timeout.toInt() > 0 ? qMax(2, timeout.toInt()) : 0;
+    bool timedOut = false;
+    if (PQstatus(connection) != CONNECTION_BAD) {
+        PQsetErrorVerbosity(connection, PQERRORS_VERBOSE);
+        timedOut = completeConnection(connection, timeoutSeconds);
+    }
     // The password was only for this connection; do not leave it in freed memory longer than needed.
     for (QByteArray& bytes : storage)
         bytes.fill('\0');
-    if (!connection)
-        return StoreError { StoreError::Kind::Connection, u"libpq could not allocate a connection"_s, {} };
-    if (PQstatus(connection) != CONNECTION_OK) {
-        StoreError error = connectError(connection, location, passwordNeeded);
+    if (timedOut || PQstatus(connection) != CONNECTION_OK) {
+        StoreError error = connectError(connection, timedOut, QString::number(timeoutSeconds), passwordNeeded);
         PQfinish(connection);
         return error;
     }
+    PQsetErrorVerbosity(connection, PQERRORS_DEFAULT);
     return std::unique_ptr<Connection>(new PostgresConnection(location, connection));
 }
 
@@ -563,9 +604,11 @@ Status PostgresConnection::command(const char* sql)
 
 Status PostgresConnection::reconnect()
 {
+    PQsetErrorVerbosity(m_connection, PQERRORS_VERBOSE); // the SQLSTATE of a refusal, as when it was opened
     PQreset(m_connection);
+    PQsetErrorVerbosity(m_connection, PQERRORS_DEFAULT);
     if (PQstatus(m_connection) != CONNECTION_OK) {
-        StoreError error = connectError(m_connection, m_location, nullptr);
+        StoreError error = connectError(m_connection, false, {}, nullptr);
         error.message
             = u"The connection to the PostgreSQL server was lost and could not be made again. "_s + error.message;
         return error;
