@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QDialog>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -82,6 +83,21 @@ private slots:
         QTRY_COMPARE(reopened.count(), 1);
         QVERIFY(!window.findChild<QDialog*>(u"passwordPrompt"_s));
         QVERIFY(m_server.counters(u"demo"_s).writesEqual(before));
+    }
+
+    // A refusal's kind and SQLSTATE are under the error box's Details.
+    void missingDatabaseShowsItsSqlStateUnderDetails()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy failed(&window, &MainWindow::openFailed);
+        window.openLocation(*StoreLocation::parse(m_server.uri(u"nosuchdb"_s)), {});
+        QTRY_COMPARE(failed.count(), 1);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>(u"errorMessageBox"_s)));
+        QVERIFY2(box->text().contains(u"nosuchdb"_s), qPrintable(box->text()));
+        QCOMPARE(box->detailedText(), u"Kind: not_found\nSQLSTATE: 3D000"_s);
+        box->close();
     }
 
     void wrongPasswordAsksAgain()

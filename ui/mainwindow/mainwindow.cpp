@@ -614,7 +614,7 @@ void MainWindow::openLocation(const StoreLocation& location, OpenOptions options
             }
             if (!opened) {
                 emit openFailed(path, opened.error().message);
-                showError(tr("Cannot open store"), opened.error().message);
+                showError(tr("Cannot open store"), opened.error());
                 return;
             }
             // However it was given (a URI, the dialog, the prompt), a password that worked serves Reload too.
@@ -816,10 +816,25 @@ void MainWindow::showAbout()
 
 void MainWindow::showError(const QString& title, const QString& message)
 {
+    showError(title, message, {});
+}
+
+void MainWindow::showError(const QString& title, const StoreError& error)
+{
+    // The SQLSTATE is the part of a server's refusal that reads the same in every language.
+    QString details = tr("Kind: %1").arg(StoreError::kindName(error.kind));
+    if (!error.sqlState.isEmpty())
+        details += u'\n' + tr("SQLSTATE: %1").arg(error.sqlState);
+    showError(title, error.message, details);
+}
+
+void MainWindow::showError(const QString& title, const QString& message, const QString& details)
+{
     // open(), not exec(): the window keeps running (and a test can read and close the box).
     auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
     box->setObjectName(u"errorMessageBox"_s);
     box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setDetailedText(details);
     box->open();
     emit errorShown(message);
 }

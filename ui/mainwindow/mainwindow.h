@@ -140,6 +140,9 @@ private:
     void showOpenDialog();
     void showAbout();
     void showError(const QString& title, const QString& message);
+    // A store's error: its message, and under Details its kind and the server's SQLSTATE.
+    void showError(const QString& title, const StoreError& error);
+    void showError(const QString& title, const QString& message, const QString& details);
 
     StreamTreeModel* m_treeModel = nullptr;
     EventTableModel* m_tableModel = nullptr;
