@@ -114,12 +114,16 @@ void StoreSession::post(const JobHandle& control, Task task)
     QMetaObject::invokeMethod(
         m_worker->loop,
         [worker = m_worker, connector = m_connector, control, task = std::move(task)] {
-            if (!worker->store && !worker->openError && !control->isCancelled()) {
+            // A lane without a store tries again on each job: a server that was down, or a file that was not
+            // there yet, is read once it is back.
+            if (!worker->store && !control->isCancelled()) {
                 auto opened = connector->connect();
-                if (opened)
+                if (opened) {
                     worker->store = std::move(opened).value();
-                else
+                    worker->openError.reset();
+                } else {
                     worker->openError = opened.error();
+                }
             }
             {
                 QMutexLocker lock(&worker->mutex);

@@ -2,6 +2,7 @@
 #include <testsupport.h>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -158,6 +159,29 @@ private slots:
             QCOMPARE(error.kind, StoreError::Kind::Empty);
             QVERIFY(error.message.contains(path));
         }
+    }
+
+    // A lane whose connection failed tries again on its next job.
+    void aFailedLaneConnectsOnItsNextJob()
+    {
+        const QString path = m_dir.filePath(u"later.sqlite"_s);
+        StoreSession session(path);
+        std::optional<Result<StoreInfo>> first;
+        session.run<StoreInfo>(
+            this, [](EventStore& store, JobControl&) { return store.describe(); },
+            [&first](Result<StoreInfo> info) { first = std::move(info); });
+        QTRY_VERIFY(first.has_value());
+        QVERIFY(!*first);
+        QCOMPARE(first->error().kind, StoreError::Kind::NotFound);
+
+        QVERIFY(QFile::copy(m_store, path));
+        std::optional<Result<StoreInfo>> second;
+        session.run<StoreInfo>(
+            this, [](EventStore& store, JobControl&) { return store.describe(); },
+            [&second](Result<StoreInfo> info) { second = std::move(info); });
+        QTRY_VERIFY(second.has_value());
+        QVERIFY2(*second, *second ? "" : qPrintable(second->error().message));
+        QCOMPARE((*second)->events, 200000);
     }
 
     void progressIsThrottled()
