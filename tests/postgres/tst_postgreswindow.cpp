@@ -8,8 +8,10 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -131,6 +133,12 @@ private slots:
         QCOMPARE(error.kind, StoreError::Kind::Connection);
         QTRY_VERIFY(!table->isLoading());
         QVERIFY(window.isEnabled());
+        // A lasting "disconnected" state with Retry, not a status message that goes away.
+        auto* banner = window.findChild<QWidget*>(u"disconnectedBanner"_s);
+        QVERIFY(banner);
+        QTRY_VERIFY(banner->isVisible());
+        QVERIFY(window.findChild<QLabel*>(u"disconnectedText"_s)->text().startsWith(u"Disconnected: "_s));
+        QCOMPARE(window.statusBar()->currentMessage(), QString());
 
         // Back again: the same filter reads again, on a reconnect, with the right rows.
         QCOMPARE(m_server.start(), QString());
@@ -140,6 +148,16 @@ private slots:
         QTRY_VERIFY(table->rowCount() > 0);
         QTRY_VERIFY(!table->data(table->index(0, 0), EventTableModel::LoadingRole).toBool());
         QCOMPARE(table->data(table->index(0, EventTableModel::TypeColumn)).toString(), u"CartConfirmed"_s);
+        // Reading again clears it; so does Retry, which opens the store anew.
+        QTRY_VERIFY(!banner->isVisible());
+        QCOMPARE(m_server.stop(), QString());
+        table->setFilter(EventFilter {});
+        QTRY_VERIFY(banner->isVisible());
+        QCOMPARE(m_server.start(), QString());
+        QSignalSpy reopened(&window, &MainWindow::storeOpened);
+        window.findChild<QPushButton*>(u"disconnectedRetry"_s)->click();
+        QTRY_COMPARE(reopened.count(), 1);
+        QVERIFY(!banner->isVisible());
     }
 };
 

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "demostorebuilder.h"
+#include "disconnectedbanner.h"
 #include "recentstores.h"
 
 #include "../browse/eventtablepanel.h"
@@ -111,6 +112,12 @@ void MainWindow::createPanels()
     m_status = new StoreStatusBar(this);
     m_status->setObjectName(u"storeStatusBar"_s);
     statusBar()->addPermanentWidget(m_status, 1);
+    m_disconnected = new DisconnectedBanner(this);
+    statusBar()->addPermanentWidget(m_disconnected, 1);
+    connect(m_disconnected, &DisconnectedBanner::retryRequested, this, [this] {
+        if (!m_storePath.isEmpty())
+            openStore(m_storePath);
+    });
     connect(m_status, &StoreStatusBar::cancelRequested, this, &MainWindow::cancelLoading);
 
     connect(m_treePanel, &StreamTreePanel::patternChanged, m_treeModel, &StreamTreeModel::setPattern);
@@ -481,11 +488,11 @@ void MainWindow::connectModels()
             if (m_currentRow >= from.row() && m_currentRow <= to.row())
                 updateInspector();
         });
-    // Errors while browsing (a failed page, a bad pattern) go to the status bar, not a dialog.
-    connect(m_tableModel, &EventTableModel::errorOccurred, this,
-        [this](const StoreError& error) { statusBar()->showMessage(error.message, kStatusMessageMs); });
-    connect(m_treeModel, &StreamTreeModel::errorOccurred, this,
-        [this](const StoreError& error) { statusBar()->showMessage(error.message, kStatusMessageMs); });
+    // Errors while browsing (a failed page, a bad pattern) go to the status bar, not a dialog; a lost server
+    // stays there, with Retry, until the store is read again.
+    connect(m_tableModel, &EventTableModel::errorOccurred, this, &MainWindow::showBrowsingError);
+    connect(m_tableModel, &EventTableModel::firstRowsReady, m_disconnected, &QWidget::hide); // read again
+    connect(m_treeModel, &StreamTreeModel::errorOccurred, this, &MainWindow::showBrowsingError);
     // Start on "All events" as soon as the tree has rows.
     connect(m_treeModel, &QAbstractItemModel::modelReset, this, [this] {
         if (m_treeModel->rowCount() > 0 && !m_treePanel->view()->currentIndex().isValid())
@@ -656,6 +663,7 @@ void MainWindow::adoptStore(const QString& path, std::shared_ptr<OpenStore> stor
     m_tableModel->setFilter(currentFilter());
     loadEventTypes();
     loadStoreInfo();
+    m_disconnected->hide();
     emit storeOpened(path);
 }
 
@@ -669,7 +677,7 @@ void MainWindow::loadStoreInfo()
                 return; // a store opened since
             if (!info) {
                 if (info.error().kind != StoreError::Kind::Cancelled)
-                    statusBar()->showMessage(info.error().message, kStatusMessageMs);
+                    showBrowsingError(info.error());
                 return;
             }
             m_storeInfo = *info;
@@ -688,7 +696,7 @@ void MainWindow::loadEventTypes()
             if (types)
                 m_tablePanel->setEventTypes(*types);
             else if (types.error().kind != StoreError::Kind::Cancelled)
-                statusBar()->showMessage(types.error().message, kStatusMessageMs);
+                showBrowsingError(types.error());
         });
 }
 
@@ -812,6 +820,14 @@ void MainWindow::showAbout()
         tr("<h3>EventScope %1</h3><p>A desktop explorer for event stores: browse streams and events, "
            "inspect payloads, all read-only.</p>")
             .arg(QCoreApplication::applicationVersion()));
+}
+
+void MainWindow::showBrowsingError(const StoreError& error)
+{
+    if (DisconnectedBanner::isDisconnection(error))
+        m_disconnected->showFor(error);
+    else
+        statusBar()->showMessage(error.message, kStatusMessageMs);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

@@ -29,6 +29,7 @@ class AggregateStateWindow;
 class VerifyWindow;
 struct StoreError;
 class StoreStatusBar;
+class DisconnectedBanner;
 class StreamTreeModel;
 class StreamTreePanel;
 
@@ -142,6 +143,7 @@ private:
     void showError(const QString& title, const QString& message);
     // A store's error: its message, and under Details its kind and the server's SQLSTATE.
     void showError(const QString& title, const StoreError& error);
+    void showBrowsingError(const StoreError& error);
     void showError(const QString& title, const QString& message, const QString& details);
 
     StreamTreeModel* m_treeModel = nullptr;
@@ -150,6 +152,7 @@ private:
     EventTablePanel* m_tablePanel = nullptr;
     InspectorPanel* m_inspector = nullptr;
     StoreStatusBar* m_status = nullptr;
+    DisconnectedBanner* m_disconnected = nullptr; // while the server is out of reach
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_detailSplitter = nullptr;
     QMenu* m_recentMenu = nullptr;
