@@ -318,53 +318,29 @@ ANALYZE;
         auto store = open(u"mdbnames"_s);
         QVERIFY(store);
 
-        const auto streams = store->streams({});
-        QVERIFY2(streams, streams ? "" : qPrintable(streams.error().message));
-        QStringList listed;
-        for (const StreamInfo& s : *streams)
-            listed << u"%1|%2|%3"_s.arg(s.stream, s.category).arg(s.events.value);
-        QCOMPARE(listed,
-            (QStringList { u"order-x|order|1"_s, u"order-Ünïcødé 7-b|order|2"_s,
-                u"order:command-Ünï cødé-7|order:command|1"_s, u"Ünïcødé ördér|Ünïcødé ördér|1"_s }));
+        QCOMPARE(TestSupport::streamLines(*store),
+            (QStringList { u"order-x|order|1|0"_s, u"order-Ünïcødé 7-b|order|2|1"_s,
+                u"order:command-Ünï cødé-7|order:command|1|0"_s, u"Ünïcødé ördér|Ünïcødé ördér|1|0"_s }));
         // The store's rule in code agrees with the category the SQL listed, stream by stream.
-        for (const StreamInfo& s : *streams)
-            QCOMPARE(store->categoryOf(s.stream), s.category);
-        const auto inOrder = store->streams({ {}, u"order"_s, {}, {} });
-        QVERIFY(inOrder);
-        QStringList orderStreams;
-        for (const StreamInfo& s : *inOrder)
-            orderStreams << s.stream;
-        QCOMPARE(orderStreams, (QStringList { u"order-x"_s, u"order-Ünïcødé 7-b"_s }));
+        QCOMPARE(TestSupport::categoryOfDisagreement(*store), QString());
+        QCOMPARE(TestSupport::streamLines(*store, { {}, u"order"_s, {}, {} }),
+            (QStringList { u"order-x|order|1|0"_s, u"order-Ünïcødé 7-b|order|2|1"_s }));
 
-        const auto categories = store->categories({});
-        QVERIFY2(categories, categories ? "" : qPrintable(categories.error().message));
-        QStringList names;
-        for (const CategoryInfo& c : *categories)
-            names << u"%1|%2|%3"_s.arg(c.category).arg(c.streams.value).arg(c.events.value);
-        QCOMPARE(names, (QStringList { u"order|2|3"_s, u"order:command|1|1"_s, u"Ünïcødé ördér|1|1"_s }));
+        QCOMPARE(TestSupport::categoryLines(*store),
+            (QStringList { u"order|2|3"_s, u"order:command|1|1"_s, u"Ünïcødé ördér|1|1"_s }));
         const auto info = store->describe();
         QVERIFY2(info, info ? "" : qPrintable(info.error().message));
         QCOMPARE(info->categories, 3);
 
         // The category filter (Message DB's category() function, the index's expression) splits the same way.
-        EventPageRequest request;
-        request.filter.category = u"order"_s;
-        auto page = store->readEvents(request);
-        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
-        QCOMPARE(summary(page->events),
+        QCOMPARE(TestSupport::categoryEventLines(*store, u"order"_s, summary),
             (QStringList { u"21 order-Ünïcødé 7-b order 0 Placed %1"_s.arg(kJan1 + 21000),
                 u"24 order-x order 0 Placed %1"_s.arg(kJan1 + 24000),
                 u"25 order-Ünïcødé 7-b order 1 Shipped %1"_s.arg(kJan1 + 25000) }));
-        request.filter.category = u"order:command"_s;
-        page = store->readEvents(request);
-        QVERIFY(page);
-        QCOMPARE(summary(page->events),
+        QCOMPARE(TestSupport::categoryEventLines(*store, u"order:command"_s, summary),
             (QStringList { u"23 order:command-Ünï cødé-7 order:command 0 Place %1"_s.arg(kJan1 + 23000) }));
-        request.filter.category = u"Ünïcødé ördér"_s;
-        page = store->readEvents(request);
-        QVERIFY(page);
-        QCOMPARE(
-            summary(page->events), (QStringList { u"22 Ünïcødé ördér Ünïcødé ördér 0 Noted %1"_s.arg(kJan1 + 22000) }));
+        QCOMPARE(TestSupport::categoryEventLines(*store, u"Ünïcødé ördér"_s, summary),
+            (QStringList { u"22 Ünïcødé ördér Ünïcødé ördér 0 Noted %1"_s.arg(kJan1 + 22000) }));
     }
 
     void snapshotStreamsAreSnapshots()

@@ -47,6 +47,75 @@ QStringList describeEvents(const QList<Event>& events)
 
 namespace {
 
+QString countText(const Count& count)
+{
+    return count.isKnown() ? QString::number(count.value) : u"?"_s;
+}
+
+// One line per item of a listing that succeeded, else its error as the one line.
+template <typename List, typename Line> QStringList linesOf(const Result<List>& listed, Line line)
+{
+    if (!listed)
+        return { u"error: "_s + listed.error().message };
+    QStringList lines;
+    for (const auto& item : *listed)
+        lines.append(line(item));
+    return lines;
+}
+
+} // namespace
+
+QStringList streamLines(EventStore& store, const StreamQuery& query)
+{
+    return linesOf(store.streams(query), [](const StreamInfo& s) {
+        return u"%1|%2|%3|%4"_s.arg(s.stream, s.category, countText(s.events)).arg(s.lastVersion);
+    });
+}
+
+QStringList categoryLines(EventStore& store, const CategoryQuery& query)
+{
+    return linesOf(store.categories(query),
+        [](const CategoryInfo& c) { return u"%1|%2|%3"_s.arg(c.category, countText(c.streams), countText(c.events)); });
+}
+
+QStringList categoryEventLines(EventStore& store, const QString& category, QStringList (*describe)(const QList<Event>&))
+{
+    EventPageRequest request;
+    request.filter.category = category;
+    const auto page = store.readEvents(request);
+    if (!page)
+        return { u"error: "_s + page.error().message };
+    if (describe)
+        return describe(page->events);
+    QStringList lines;
+    for (const Event& e : page->events)
+        lines.append(u"%1 %2 %3 %4"_s.arg(e.position).arg(e.stream, e.category).arg(e.version));
+    return lines;
+}
+
+QStringList categoryOfLines(const EventStore& store, const QStringList& streams)
+{
+    QStringList lines;
+    for (const QString& stream : streams)
+        lines.append(stream + u'|' + store.categoryOf(stream));
+    return lines;
+}
+
+QString categoryOfDisagreement(EventStore& store)
+{
+    const auto streams = store.streams({});
+    if (!streams)
+        return u"error: "_s + streams.error().message;
+    for (const StreamInfo& s : *streams) {
+        const QString derived = store.categoryOf(s.stream);
+        if (derived != s.category)
+            return u"%1: categoryOf gives %2, the list %3"_s.arg(s.stream, derived, s.category);
+    }
+    return {};
+}
+
+namespace {
+
 template <typename T> QString differ(const QString& what, const Result<T>& expected, const Result<T>& actual)
 {
     if (!expected || !actual)
@@ -64,11 +133,6 @@ QString firstDifference(const QString& what, const QStringList& expected, const 
             return u"%1, line %2:\n  expected %3\n  actual   %4"_s.arg(what).arg(i).arg(e, a);
     }
     return {};
-}
-
-QString countText(const Count& count)
-{
-    return count.isKnown() ? QString::number(count.value) : u"?"_s;
 }
 
 } // namespace
