@@ -83,30 +83,10 @@ Result<Rows> readAll(Connection& connection, const SqlQuery& query)
     return all;
 }
 
+// The kind by name, so that a failed comparison reads as words.
 QString kindName(StoreError::Kind kind)
 {
-    switch (kind) {
-    case StoreError::Kind::NotFound:
-        return u"NotFound"_s;
-    case StoreError::Kind::Query:
-        return u"Query"_s;
-    case StoreError::Kind::Cancelled:
-        return u"Cancelled"_s;
-    case StoreError::Kind::InvalidArgument:
-        return u"InvalidArgument"_s;
-    case StoreError::Kind::Connection:
-        return u"Connection"_s;
-    case StoreError::Kind::Authentication:
-        return u"Authentication"_s;
-    case StoreError::Kind::Permission:
-        return u"Permission"_s;
-    case StoreError::Kind::ServerFault:
-        return u"ServerFault"_s;
-    case StoreError::Kind::Timeout:
-        return u"Timeout"_s;
-    default:
-        return u"other (%1)"_s.arg(int(kind));
-    }
+    return StoreError::kindName(kind);
 }
 
 } // namespace
