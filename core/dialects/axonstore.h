@@ -8,8 +8,8 @@ namespace EventScope {
 // Axon Framework 4's event store tables on PostgreSQL, as the JPA engine names them (domain_event_entry,
 // snake_case columns) or as the JDBC engine's unquoted names fold (domainevententry, globalindex): whichever the
 // catalog lists. A stream is an aggregate (aggregate_identifier), its category the aggregate type. Payloads
-// are XStream XML (shown indented) or Jackson JSON, in bytea or in large objects (oid columns); the code here
-// is that payload handling.
+// are XStream XML (an event's shown indented, a snapshot's read as JSON by xstreamToJson) or Jackson JSON, in
+// bytea or in large objects (oid columns); the code here is that payload handling.
 class AxonStore final : public MappedStore
 {
 public:

@@ -15,6 +15,11 @@
 
 namespace EventScope {
 
+// How a snapshot is compared unless the user adds more to ignore: "@class" is left out at any depth. It is the Java
+// class an Axon snapshot names (XStream's type hints, read as JSON by xstreamToJson; Jackson's default type id has
+// the same key), which a projection's state has no counterpart for.
+JsonDiffOptions snapshotDiffOptions();
+
 // Checks the snapshots a store keeps against its events. A stream is read and folded ONCE through its category's
 // projection (StreamReplay keeps checkpoints), and each snapshot is compared with the state at its version by
 // JsonDiff (objects by key, numbers by value, the ignored keys and paths left out).
@@ -30,7 +35,7 @@ public:
 
     struct Settings
     {
-        JsonDiffOptions diff;
+        JsonDiffOptions diff = snapshotDiffOptions();
         QString category; // only this category; empty: every stream
         int threads = 0; // 0: QThread::idealThreadCount()
         const std::atomic<bool>* cancel = nullptr;

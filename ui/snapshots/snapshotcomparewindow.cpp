@@ -5,6 +5,7 @@
 #include <core/jobs/openstore.h>
 #include <core/model/jsontext.h>
 #include <core/models/jsontreemodel.h>
+#include <core/snapshots/snapshotverifier.h>
 #include <core/workspace/projectionchoices.h>
 
 #include <QComboBox>
@@ -237,7 +238,7 @@ void SnapshotCompareWindow::compare()
     if (!m_haveReplay)
         return;
     ProjectionChoices().rememberSnapshotIgnored(m_store->location().toString(), m_category, m_ignore->text());
-    JsonDiffOptions options;
+    JsonDiffOptions options = snapshotDiffOptions();
     const QStringList ignored = m_ignore->text().split(QRegularExpression(u"[,\\s]+"_s), Qt::SkipEmptyParts);
     for (const QString& entry : ignored) {
         if (const Status added = options.addIgnore(entry); !added) {
