@@ -3,6 +3,7 @@
 #include "workspace.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -88,6 +89,23 @@ qint64 ProjectionChoices::workspaceDefinitionOf(const QString& choice)
 {
     static constexpr QStringView prefix = u"workspace:";
     return choice.startsWith(prefix) ? QStringView(choice).mid(prefix.size()).toLongLong() : 0;
+}
+
+Result<ProjectionChoices::Script> ProjectionChoices::script(const QString& choice) const
+{
+    if (const qint64 id = workspaceDefinitionOf(choice)) {
+        if (!m_workspace)
+            return StoreError { StoreError::Kind::Io, Workspace::applicationError() };
+        const Result<WorkspaceDefinition> definition = m_workspace->definition(id);
+        if (!definition)
+            return definition.error();
+        return Script { definition->headRevision > 0 ? definition->content : definition->draft.value_or(QString()),
+            definition->name + u".js"_s };
+    }
+    QFile file(choice);
+    if (!file.open(QIODevice::ReadOnly))
+        return StoreError { StoreError::Kind::NotReadable, u"cannot read %1: %2"_s.arg(choice, file.errorString()) };
+    return Script { QString::fromUtf8(file.readAll()), QFileInfo(choice).fileName() };
 }
 
 QStringList ProjectionChoices::builtIn(const QString& category)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <core/store/result.h>
+
 #include <QString>
 #include <QStringList>
 
@@ -46,6 +48,15 @@ public:
     // A projection definition kept in the workspace, as a choice: "workspace:<id>"; its id, or 0 for a file path.
     static QString workspaceChoice(qint64 definition);
     static qint64 workspaceDefinitionOf(const QString& choice);
+
+    // A choice's script and the file name its faults and handlers name: a file or resource read, or a workspace
+    // definition's last save (its draft when it was never saved), as "<name>.js".
+    struct Script
+    {
+        QString text;
+        QString fileName;
+    };
+    Result<Script> script(const QString& choice) const;
 
 private:
     QString chosen(const QString& store, const QString& key) const;

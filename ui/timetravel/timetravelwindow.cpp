@@ -12,7 +12,6 @@
 #include <ui/inspect/jsontreeview.h>
 
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -315,32 +314,14 @@ void TimeTravelWindow::reload()
 {
     if (m_projection.isEmpty())
         return;
-    QString script;
-    QString fileName = QFileInfo(m_projection).fileName();
-    if (const qint64 id = ProjectionChoices::workspaceDefinitionOf(m_projection)) {
-        Workspace* workspace = Workspace::application();
-        const auto definition = workspace
-            ? workspace->definition(id)
-            : Result<WorkspaceDefinition>(StoreError { StoreError::Kind::Io, Workspace::applicationError() });
-        if (!definition) {
-            showMessage(tr("Cannot read the workspace's definition: %1").arg(definition.error().message), true);
-            emit loadFinished(false);
-            return;
-        }
-        // Its last save; a definition never saved has only its draft.
-        script = definition->headRevision > 0 ? definition->content : definition->draft.value_or(QString());
-        fileName = definition->name + u".js"_s;
-    } else {
-        QFile file(m_projection);
-        if (!file.open(QIODevice::ReadOnly)) {
-            showMessage(tr("Cannot read %1: %2").arg(m_projection, file.errorString()), true);
-            emit loadFinished(false);
-            return;
-        }
-        script = QString::fromUtf8(file.readAll());
+    const auto script = ProjectionChoices().script(m_projection);
+    if (!script) {
+        showMessage(tr("Cannot read the projection: %1").arg(script.error().message), true);
+        emit loadFinished(false);
+        return;
     }
     showMessage(tr("Reading %1 and folding it…").arg(m_stream), false);
-    m_session->load(m_stream, script, fileName);
+    m_session->load(m_stream, script->text, script->fileName);
 }
 
 void TimeTravelWindow::onLoaded(const TimeTravelSession::Loaded& loaded)
